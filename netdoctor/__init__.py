@@ -1,0 +1,29 @@
+"""netdoctor: a diagnostic debugger for neural networks that do not learn.
+
+Importing netdoctor does not import TensorFlow: rules, reports and saved recordings work
+without it.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from netdoctor.findings import Evidence, ExitCode, Finding, Report, Severity, Verdict
+from netdoctor.judge import diagnose
+from netdoctor.recording import LayerInfo, Recording
+
+try:
+    __version__ = version("netdoctor-tf")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"
+
+__all__ = [
+    "Evidence",
+    "ExitCode",
+    "Finding",
+    "LayerInfo",
+    "Recording",
+    "Report",
+    "Severity",
+    "Verdict",
+    "diagnose",
+    "__version__",
+]

@@ -1,0 +1,325 @@
+"""The ``netdoctor`` command line. The only module that decides exit codes."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+import time
+import traceback
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from netdoctor import __version__
+from netdoctor.config import Settings, load_settings, split_selectors
+from netdoctor.errors import NetdoctorError
+from netdoctor.findings import ExitCode
+from netdoctor.judge import diagnose
+from netdoctor.output.json_report import render_json
+from netdoctor.output.text import make_console, render_text
+from netdoctor.recording import Recording
+
+app = typer.Typer(
+    name="netdoctor",
+    help="Diagnose neural networks that do not learn.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"netdoctor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Diagnose neural networks that do not learn."""
+
+
+def _fail(message: str, debug_detail: str | None = None, debug: bool = False) -> typer.Exit:
+    """Print one clear line (and the detail under --debug) to stderr; return the exit to raise."""
+    err = Console(stderr=True, highlight=False)
+    if debug and debug_detail:
+        err.print(debug_detail, markup=False)
+    err.print(f"netdoctor: error: {message}", markup=False, style="red")
+    return typer.Exit(code=ExitCode.ERROR)
+
+
+def _show_progress(quiet: bool, no_progress: bool) -> bool:
+    if quiet or no_progress or os.environ.get("CI") or os.environ.get("GITHUB_ACTIONS"):
+        return False
+    return Console(stderr=True).is_interactive
+
+
+def _progress(steps: int, enabled: bool):
+    if not enabled:
+        return nullcontext(None)
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
+def _emit(report, fmt: OutputFormat, output: Path | None, no_color: bool) -> None:
+    if fmt is OutputFormat.json:
+        _write(render_json(report, __version__), output)
+    elif output is not None:
+        with output.open("w", encoding="utf-8") as handle:
+            render_text(report, Console(file=handle, no_color=True, highlight=False, width=100))
+    else:
+        render_text(report, make_console(no_color=no_color))
+
+
+def _settings_from(
+    start: Path,
+    config: Path | None,
+    isolated: bool,
+    overrides: dict[str, Any],
+) -> Settings:
+    settings = load_settings(start, config, isolated)
+    for name, value in overrides.items():
+        settings.set(name, value, "command line")
+    return settings
+
+
+@app.command()
+def check(
+    target: Annotated[Path, typer.Argument(help="A Python file: a model file with build_model(), or a training script.")],
+    steps: Annotated[Optional[int], typer.Option(help="Training steps to observe.  [default: 1000]")] = None,
+    batch_size: Annotated[Optional[int], typer.Option(help="Examples per step.  [default: 50]")] = None,
+    data: Annotated[
+        Optional[str], typer.Option(help="mnist (offline), mnist-full (download), or PATH.npz.  [default: mnist]")
+    ] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Random seed for initialization and shuffling.  [default: 0]")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[
+        Optional[FailOn], typer.Option(help="Lowest severity that makes the exit code 1.  [default: error]")
+    ] = None,
+    select: Annotated[Optional[list[str]], typer.Option(help="Only these rule codes or prefixes (ND1, ND301).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(help="Skip these rule codes or prefixes.")] = None,
+    save_recording: Annotated[
+        Optional[Path], typer.Option(help="Save what was observed, to judge again later with `netdoctor judge`.")
+    ] = None,
+    config: Annotated[Optional[Path], typer.Option(help="Read settings from this pyproject.toml.")] = None,
+    isolated: Annotated[bool, typer.Option(help="Ignore configuration files.")] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colours in the report.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks and the target's own output.")] = False,
+) -> None:
+    """Train TARGET under observation and report why it does (or does not) learn."""
+    from netdoctor.supervise import observe
+    from netdoctor.target import inspect_target
+
+    try:
+        found = inspect_target(target)
+        settings = _settings_from(
+            found.path,
+            config,
+            isolated,
+            {
+                "steps": steps,
+                "batch_size": batch_size,
+                "data": data,
+                "seed": seed,
+                "fail_on": fail_on.value if fail_on else None,
+                "select": split_selectors(select),
+                "ignore": split_selectors(ignore),
+            },
+        )
+    except NetdoctorError as exc:
+        raise _fail(str(exc)) from None
+
+    started = time.perf_counter()
+    with _progress(settings.steps, _show_progress(quiet, no_progress)) as progress:
+        task = progress.add_task("starting TensorFlow", total=settings.steps) if progress else None
+
+        def on_record(record: dict[str, Any]) -> None:
+            if progress is None:
+                return
+            if record["type"] == "train":
+                progress.update(task, description="training", completed=record["start"] + len(record["loss"]))
+            elif record["type"] == "meta" and "layers" in record:
+                progress.update(task, description="training")
+
+        recording = observe(
+            found,
+            steps=settings.steps,
+            batch_size=settings.batch_size,
+            data=settings.data,
+            seed=settings.seed,
+            on_record=on_record,
+            echo_output=debug,
+        )
+    recording.meta["wall_seconds"] = time.perf_counter() - started
+
+    if save_recording is not None:
+        try:
+            recording.save(save_recording)
+        except OSError as exc:
+            Console(stderr=True).print(f"netdoctor: warning: cannot save the recording: {exc}", markup=False)
+
+    if recording.error is not None and recording.train_loss.size == 0:
+        error = recording.error
+        detail = "\n".join(part for part in (error.get("output"), error.get("detail")) if part)
+        raise _fail(error.get("message", "the run failed"), detail, debug)
+
+    _report_and_exit(recording, settings, fmt, output, no_color, debug)
+
+
+def _report_and_exit(
+    recording: Recording, settings: Settings, fmt: OutputFormat, output: Path | None, no_color: bool, debug: bool
+) -> None:
+    try:
+        report = diagnose(
+            recording,
+            select=settings.select,
+            ignore=settings.ignore,
+            options=settings.rule_options,
+            settings=settings.as_dict(),
+        )
+        _emit(report, fmt, output, no_color)
+    except OSError as exc:
+        raise _fail(f"cannot write the report: {exc}") from None
+    except Exception as exc:  # noqa: BLE001  (a bug in netdoctor: say so, keep the exit code 2)
+        raise _fail(f"internal error while judging: {exc!r}", traceback.format_exc(), debug) from None
+    if debug and recording.error:
+        Console(stderr=True).print(recording.error.get("detail", ""), markup=False)
+    raise typer.Exit(code=report.exit_code(settings.fail_on))
+
+
+@app.command()
+def judge(
+    recording_file: Annotated[Path, typer.Argument(metavar="RECORDING", help="A file saved with --save-recording.")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[Optional[FailOn], typer.Option(help="Lowest severity that makes the exit code 1.")] = None,
+    select: Annotated[Optional[list[str]], typer.Option(help="Only these rule codes or prefixes.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(help="Skip these rule codes or prefixes.")] = None,
+    config: Annotated[Optional[Path], typer.Option(help="Read settings from this pyproject.toml.")] = None,
+    isolated: Annotated[bool, typer.Option(help="Ignore configuration files.")] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colours in the report.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+) -> None:
+    """Judge a saved recording again, without TensorFlow and without training."""
+    try:
+        recording = Recording.load(recording_file)
+        settings = _settings_from(
+            Path.cwd(),
+            config,
+            isolated,
+            {
+                "fail_on": fail_on.value if fail_on else None,
+                "select": split_selectors(select),
+                "ignore": split_selectors(ignore),
+            },
+        )
+    except (OSError, ValueError) as exc:
+        raise _fail(f"{recording_file}: cannot read the recording ({exc})") from None
+    except NetdoctorError as exc:
+        raise _fail(str(exc)) from None
+    _report_and_exit(recording, settings, fmt, output, no_color, debug)
+
+
+@app.command("rules")
+def list_rules(
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+) -> None:
+    """List every rule: code, name, severity and summary."""
+    from netdoctor.rules import all_rules
+
+    rules = all_rules()
+    if fmt is OutputFormat.json:
+        import json
+
+        _write(json.dumps([_explain(r) for r in rules], indent=2), None)
+        return
+    table = Table("Code", "Name", "Severity", "Summary", box=None, highlight=False)
+    for r in rules:
+        table.add_row(r.code, r.name, r.severity.value, r.summary)
+    make_console().print(table)
+
+
+@app.command("rule")
+def show_rule(
+    code: Annotated[str, typer.Argument(help="A rule code (ND101) or name (constant-weights).")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+) -> None:
+    """Explain one rule: what it checks, why it matters, an example, the fix, its options."""
+    import difflib
+
+    from netdoctor.rules import REGISTRY, get_rule
+
+    found = get_rule(code)
+    if found is None:
+        names = list(REGISTRY) + [r.name for r in REGISTRY.values()]
+        close = difflib.get_close_matches(code.upper() if code[:2].upper() == "ND" else code, names, n=1)
+        hint = f"; did you mean {close[0]}?" if close else "; `netdoctor rules` lists them"
+        raise _fail(f"no rule {code!r}{hint}")
+    if fmt is OutputFormat.json:
+        import json
+
+        _write(json.dumps(_explain(found), indent=2), None)
+        return
+    options = "\n".join(f"- `{k.replace('_', '-')}` = `{v!r}`" for k, v in found.options.items())
+    text = f"# {found.name} ({found.code})\n\nSeverity: **{found.severity.value}**\n\n{found.doc}\n"
+    if options:
+        text += f"\n**Option defaults** (`[tool.netdoctor.rules.{found.name}]`):\n\n{options}\n"
+    make_console().print(Markdown(text))
+
+
+def _explain(rule) -> dict[str, Any]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "summary": rule.summary,
+        "explanation": rule.doc,
+        "options": rule.options,
+    }
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+

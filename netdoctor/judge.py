@@ -1,0 +1,44 @@
+"""Judge a recording: run the selected rules and collect their findings into a report."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from netdoctor.findings import Report
+from netdoctor.recording import Recording
+from netdoctor.rules import Rule, all_rules
+
+
+def _longest_match(code: str, selectors: Iterable[str]) -> int:
+    """Length of the longest selector that is a prefix of ``code`` (``ALL`` counts 0; none -1)."""
+    lengths = [
+        0 if selector.upper() == "ALL" else len(selector)
+        for selector in selectors
+        if selector.upper() == "ALL" or code.startswith(selector.upper())
+    ]
+    return max(lengths, default=-1)
+
+
+def selected(code: str, select: Iterable[str] | None, ignore: Iterable[str] | None) -> bool:
+    """Prefix selection as in ruff: the more specific selector wins; on a tie, ignore wins."""
+    chosen = _longest_match(code, select or ["ALL"])
+    return chosen >= 0 and chosen > _longest_match(code, ignore or [])
+
+
+def rules_for(select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> list[Rule]:
+    return [r for r in all_rules() if selected(r.code, select, ignore)]
+
+
+def diagnose(
+    recording: Recording,
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    options: dict[str, dict[str, Any]] | None = None,
+    settings: dict[str, Any] | None = None,
+) -> Report:
+    """Run every selected rule over ``recording``; ``options`` maps a rule code to its options."""
+    findings = []
+    for rule in rules_for(select, ignore):
+        findings.extend(rule.run(recording, (options or {}).get(rule.code)))
+    return Report(recording=recording, findings=findings, settings=dict(settings or {}))

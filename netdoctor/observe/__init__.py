@@ -1,0 +1,1 @@
+"""Observers: everything that imports TensorFlow. Runs in the child process only."""

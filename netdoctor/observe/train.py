@@ -1,0 +1,315 @@
+"""Model mode's training loop: a compiled train step, and an instrumented twin on sampled steps.
+
+Most steps run the plain compiled step. On the steps the schedule picks, the instrumented step
+also computes per-layer statistics inside the same compiled function (weights before the
+update, gradients, the update itself, and activations on a fixed probe batch), so only a few
+numbers per layer leave the device.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import time
+from typing import Callable, Iterable
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from netdoctor import data as datasets
+from netdoctor.observe import stats
+from netdoctor.observe.model_info import activation_name, kernel_of, leaf_layers
+from netdoctor.observe.setup import Setup
+from netdoctor.observe.stream import RecordWriter
+
+#: Activations whose units can be dead (output 0 for every input).
+DEAD_ACTIVATIONS = {"relu"}
+#: Bounded activations whose units can saturate; pre-activations beyond this are in the flat region.
+SATURATING_ACTIVATIONS = {"sigmoid": 5.0, "tanh": 5.0}
+#: How many steps of training numbers go into one streamed record at most.
+FLUSH_EVERY = 50
+
+
+def sample_schedule(steps: int) -> set[int]:
+    """Dense early, where initialization problems show, sparse later: 0-9, every 10 to 100,
+    every 50 to 500, then every 100, and the last step."""
+    chosen = set(range(min(steps, 10)))
+    chosen.update(range(10, min(steps, 100), 10))
+    chosen.update(range(100, min(steps, 500), 50))
+    chosen.update(range(500, steps, 100))
+    if steps:
+        chosen.add(steps - 1)
+    return chosen
+
+
+def eval_schedule(steps: int, evaluations: int = 10) -> set[int]:
+    """Evenly spread held-out evaluations, always including the last step."""
+    every = max(1, steps // evaluations)
+    return {s for s in range(every - 1, steps, every)} | ({steps - 1} if steps else set())
+
+
+class ActivationCapture:
+    """Keeps the outputs of chosen layers while ``active`` (during the probe forward pass)."""
+
+    def __init__(self, layers: Iterable[keras.layers.Layer]) -> None:
+        self.active = False
+        self.outputs: dict[str, tf.Tensor] = {}
+        for layer in layers:
+            self._wrap(layer)
+
+    def _wrap(self, layer: keras.layers.Layer) -> None:
+        original = layer.call
+
+        @functools.wraps(original)
+        def call(*args, **kwargs):
+            output = original(*args, **kwargs)
+            if self.active:
+                self.outputs[layer.name] = output
+            return output
+
+        object.__setattr__(layer, "call", call)
+
+
+def accuracy_function(setup: Setup) -> Callable[[tf.Tensor, tf.Tensor], tf.Tensor]:
+    """Accuracy for the task, computed in-graph (NaN for regression)."""
+    if setup.task == "multiclass":
+
+        def accuracy(y, y_pred):
+            truth = tf.argmax(y, axis=-1) if setup.one_hot else tf.cast(tf.reshape(y, [-1]), tf.int64)
+            return tf.reduce_mean(tf.cast(tf.equal(tf.argmax(y_pred, axis=-1), truth), tf.float32))
+
+    elif setup.task == "binary":
+        threshold = 0.0 if setup.from_logits else 0.5
+
+        def accuracy(y, y_pred):
+            predicted = tf.reshape(y_pred, [-1]) > threshold
+            truth = tf.reshape(tf.cast(y, tf.float32), [-1]) > 0.5
+            return tf.reduce_mean(tf.cast(tf.equal(predicted, truth), tf.float32))
+
+    else:
+
+        def accuracy(y, y_pred):
+            return tf.constant(math.nan)
+
+    return accuracy
+
+
+class Trainer:
+    """Trains a prepared model for a number of steps, streaming what it observes."""
+
+    def __init__(
+        self,
+        setup: Setup,
+        writer: RecordWriter,
+        *,
+        steps: int,
+        batch_size: int,
+        seed: int,
+        probe_size: int = 256,
+        on_step: Callable[[int], None] | None = None,
+    ) -> None:
+        self.setup = setup
+        self.model = setup.model
+        self.writer = writer
+        self.steps = steps
+        self.batch_size = batch_size
+        self.seed = seed
+        self.optimizer = self.model.optimizer
+        self.variables = list(self.model.trainable_variables)
+        self.optimizer.build(self.variables)
+        self.missing_gradients: set[str] = set()
+        self.accuracy = accuracy_function(setup)
+
+        rng = np.random.default_rng(seed)
+        layers = leaf_layers(self.model)
+        self.kernels = [(layer.name, kernel_of(layer)) for layer in layers if kernel_of(layer) is not None]
+        self.kernels = [(name, k) for name, k in self.kernels if k.trainable]
+        self.directions = {
+            name: tf.constant(
+                rng.standard_normal((stats.SIGNATURE_DIRECTIONS, int(np.prod(k.shape[:-1])))),
+                dtype=tf.float32,
+            )
+            for name, k in self.kernels
+        }
+        self.activations = {layer.name: activation_name(layer) for layer in layers}
+        watched = [
+            layer
+            for layer in layers
+            if self.activations[layer.name] in DEAD_ACTIVATIONS | set(SATURATING_ACTIVATIONS)
+        ]
+        self.capture = ActivationCapture(watched)
+        probe = rng.permutation(len(setup.x_train))[: min(probe_size, len(setup.x_train))]
+        self.probe_x = tf.constant(setup.x_train[probe])
+        self.on_step = on_step or (lambda step: None)
+        self.variable_layers = {v.path: layer.name for layer in layers for v in layer.trainable_weights}
+        self.nonfinite_noted = False
+
+        self.plain_step = tf.function(self._plain_step, reduce_retracing=True)
+        self.instrumented_step = tf.function(self._instrumented_step, reduce_retracing=True)
+        self.evaluate_batch = tf.function(self._evaluate_batch, reduce_retracing=True)
+
+    # ---- compiled functions -------------------------------------------------------------
+    def _loss_and_gradients(self, x, y):
+        with tf.GradientTape() as tape:
+            y_pred = self.model(x, training=True)
+            loss = self.model.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
+        gradients = tape.gradient(loss, self.variables)
+        self.missing_gradients = {v.path for g, v in zip(gradients, self.variables) if g is None}
+        return y_pred, loss, gradients
+
+    def _apply(self, gradients) -> None:
+        pairs = [(g, v) for g, v in zip(gradients, self.variables) if g is not None]
+        self.optimizer.apply_gradients(pairs)
+
+    def _plain_step(self, x, y):
+        y_pred, loss, gradients = self._loss_and_gradients(x, y)
+        self._apply(gradients)
+        return loss, self.accuracy(y, y_pred)
+
+    def _instrumented_step(self, x, y):
+        layer_stats: dict[str, dict[str, tf.Tensor]] = {}
+        before = {}
+        for name, kernel in self.kernels:
+            before[name] = tf.identity(kernel)
+            layer_stats[name] = stats.kernel_stats(kernel)
+            layer_stats[name]["signature"] = stats.unit_signatures(kernel, self.directions[name])
+        y_pred, loss, gradients = self._loss_and_gradients(x, y)
+        variable_stats = {}
+        for gradient, variable in zip(gradients, self.variables):
+            if gradient is None:
+                continue
+            gradient = tf.convert_to_tensor(gradient)
+            variable_stats[variable.path] = {
+                "grad_norm": tf.norm(tf.cast(gradient, tf.float32)),
+                "nonfinite_grad": stats.any_nonfinite(gradient),
+                "nonfinite_value": stats.any_nonfinite(variable),
+            }
+        self._apply(gradients)
+        for name, kernel in self.kernels:
+            layer_stats[name].update(stats.update_stats(before[name], kernel))
+            layer_stats[name]["grad_norm"] = variable_stats.get(kernel.path, {}).get(
+                "grad_norm", tf.constant(0.0)
+            )
+        self.capture.outputs = {}
+        self.capture.active = True
+        self.model(self.probe_x, training=False)
+        self.capture.active = False
+        for name, output in self.capture.outputs.items():
+            entry = layer_stats.setdefault(name, {})
+            entry["nonfinite_activation"] = stats.any_nonfinite(output)
+            activation = self.activations[name]
+            if activation in DEAD_ACTIVATIONS:
+                entry["dead_fraction"] = stats.dead_fraction(output)
+            elif activation in SATURATING_ACTIVATIONS:
+                entry["saturated_fraction"] = stats.saturated_fraction(
+                    output, activation, SATURATING_ACTIVATIONS[activation]
+                )
+        return loss, self.accuracy(y, y_pred), layer_stats, variable_stats
+
+    def _evaluate_batch(self, x, y):
+        y_pred = self.model(x, training=False)
+        loss = self.model.compute_loss(x=x, y=y, y_pred=y_pred, training=False)
+        return loss, self.accuracy(y, y_pred)
+
+    # ---- the loop -------------------------------------------------------------------------
+    def evaluate(self, limit: int | None = None, batch: int = 500) -> tuple[float, float]:
+        x, y = self.setup.x_test, self.setup.y_test
+        if limit is not None:
+            x, y = x[:limit], y[:limit]
+        total_loss = total_accuracy = 0.0
+        for start in range(0, len(x), batch):
+            loss, accuracy = self.evaluate_batch(x[start : start + batch], y[start : start + batch])
+            size = len(x[start : start + batch])
+            total_loss += float(loss) * size
+            total_accuracy += float(accuracy) * size
+        return total_loss / max(len(x), 1), total_accuracy / max(len(x), 1)
+
+    def run(self) -> int:
+        """Train; return the number of steps run (fewer if the loss became non-finite)."""
+        samples, evaluations = sample_schedule(self.steps), eval_schedule(self.steps)
+        batches = datasets.batches(len(self.setup.x_train), self.batch_size, self.seed)
+        x_all, y_all = self.setup.x_train, self.setup.y_train
+        pending: list[tuple[tf.Tensor, tf.Tensor]] = []
+        flushed = 0
+        stop_after: int | None = None
+        step = 0
+        started = time.perf_counter()
+        for step in range(self.steps):
+            index = next(batches)
+            x, y = x_all[index], y_all[index]
+            if step in samples or step == stop_after:
+                loss, accuracy, layer_stats, variable_stats = self.instrumented_step(x, y)
+                pending.append((loss, accuracy))
+                self._write_sample(step, loss, layer_stats, variable_stats)
+            else:
+                pending.append(self.plain_step(x, y))
+            if step in samples or len(pending) >= FLUSH_EVERY or step == stop_after:
+                nonfinite_at = self._flush(flushed, pending)
+                flushed += len(pending)
+                pending = []
+                if step == stop_after:
+                    break
+                if nonfinite_at is not None and stop_after is None:
+                    self.writer.write("event", kind="non_finite", where="loss", step=nonfinite_at)
+                    stop_after = step + 1
+            if step in evaluations:
+                loss, accuracy = self.evaluate(limit=None if step == self.steps - 1 else 1000)
+                self.writer.write("eval", step=step, loss=loss, accuracy=accuracy)
+            self.on_step(step)
+        if pending:
+            self._flush(flushed, pending)
+        ran = step + 1
+        if ran < self.steps:
+            loss, accuracy = self.evaluate()
+            self.writer.write("eval", step=step, loss=loss, accuracy=accuracy)
+        self.writer.write("timing", train_seconds=time.perf_counter() - started)
+        return ran
+
+    def _flush(self, start: int, pending: list[tuple[tf.Tensor, tf.Tensor]]) -> int | None:
+        """Stream the pending per-step numbers; return the first step whose loss is not finite."""
+        loss = np.array([float(l) for l, _ in pending])
+        accuracy = np.array([float(a) for _, a in pending])
+        self.writer.write("train", start=start, loss=loss, accuracy=accuracy)
+        bad = np.flatnonzero(~np.isfinite(loss))
+        return start + int(bad[0]) if bad.size else None
+
+    def _write_sample(self, step: int, loss, layer_stats, variable_stats) -> None:
+        layers = {}
+        for name, entry in layer_stats.items():
+            values = {key: np.asarray(value) for key, value in entry.items()}
+            signature = values.pop("signature", None)
+            record = {key: float(value) for key, value in values.items()}
+            if signature is not None:
+                record["symmetric_fraction"] = stats.duplicate_fraction(signature)
+            layers[name] = record
+        variables = {
+            name: {key: float(np.asarray(value)) for key, value in entry.items()}
+            for name, entry in variable_stats.items()
+        }
+        self.writer.write("sample", step=step, loss=float(loss), layers=layers, variables=variables)
+        self._note_nonfinite(step, layers, variables)
+
+    def _note_nonfinite(self, step: int, layers: dict, variables: dict) -> None:
+        if self.nonfinite_noted:
+            return
+        where = None
+        for name, entry in variables.items():
+            if entry.get("nonfinite_value"):
+                where = ("weights", None, name)
+                break
+            if entry.get("nonfinite_grad"):
+                where = ("gradients", None, name)
+                break
+        if where is None:
+            for name, entry in layers.items():
+                if entry.get("nonfinite_activation"):
+                    where = ("activations", name, None)
+                    break
+        if where is None:
+            return
+        self.nonfinite_noted = True
+        kind, layer, variable = where
+        if variable is not None:
+            layer = self.variable_layers.get(variable)
+        self.writer.write("event", kind="non_finite", where=kind, step=step, layer=layer, variable=variable)

@@ -1,0 +1,262 @@
+"""The recording: everything observed during a run, as plain data (numpy arrays and dicts).
+
+The observer (a child process) streams *records*, one JSON object per line; the parent folds
+them into a :class:`Recording`. A recording is saved as those same lines, so a saved run can
+be judged again without TensorFlow. Record types:
+
+``meta``
+    run facts: ``target``, ``mode``, ``data``, ``task``, ``num_classes``, ``loss``, ``from_logits``,
+    ``optimizer``, ``learning_rate``, ``steps_planned``, ``batch_size``, ``seed``, ``notes``, ...
+    plus ``layers`` (a list of :class:`LayerInfo` dicts) and ``variables`` (name, layer, shape).
+    Several ``meta`` records merge into one dict.
+``train``
+    per-step training numbers from ``start``: ``loss`` and ``accuracy`` lists.
+``sample``
+    statistics at one sampled ``step``: ``layers`` maps layer name to ``{metric: value}``;
+    ``variables`` maps variable name to ``{metric: value}``.
+``eval``
+    held-out ``loss``/``accuracy`` at ``step``.
+``event``
+    something that happened once (``kind`` plus fields), e.g. the first non-finite value.
+``end``
+    the run finished: ``steps``, ``duration_s``.
+``error``
+    the run stopped early: ``message`` (one line), ``detail`` (traceback text).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """Static facts about one layer of the observed model."""
+
+    name: str
+    kind: str  # class name: Dense, Conv2D, ReLU, ...
+    activation: str | None = None  # relu, softmax, sigmoid, tanh, linear, ... (None: not applicable)
+    units: int | None = None  # output units / filters
+    fan_in: int | None = None
+    fan_out: int | None = None
+    kernel_shape: tuple[int, ...] | None = None
+    trainable: bool = True
+    is_output: bool = False  # produces a model output
+    feeds_trainable: bool = False  # its output reaches a further layer with trainable weights
+    source: str | None = None  # "file.py:LINE" where the layer was created, when known
+
+    @property
+    def has_kernel(self) -> bool:
+        return self.kernel_shape is not None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LayerInfo:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if known.get("kernel_shape") is not None:
+            known["kernel_shape"] = tuple(known["kernel_shape"])
+        return cls(**known)
+
+
+@dataclass
+class Recording:
+    """Everything observed in one run, ready to be judged."""
+
+    meta: dict[str, Any] = field(default_factory=dict)
+    layers: list[LayerInfo] = field(default_factory=list)
+    train_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    train_accuracy: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    evals: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    end: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    records: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+    # ---- building -------------------------------------------------------------------------
+    @classmethod
+    def from_records(cls, records: Iterable[dict[str, Any]]) -> Recording:
+        rec = cls()
+        for record in records:
+            rec.add(record)
+        return rec
+
+    def add(self, record: dict[str, Any]) -> None:
+        """Fold one streamed record into the recording."""
+        self.records.append(record)
+        kind = record.get("type")
+        if kind == "meta":
+            body = {k: v for k, v in record.items() if k != "type"}
+            if "layers" in body:
+                self.layers = [LayerInfo.from_dict(d) for d in body.pop("layers")]
+            notes = body.pop("notes", None)
+            self.meta.update(body)
+            if notes:
+                self.meta.setdefault("notes", []).extend(notes)
+        elif kind == "train":
+            self._append_train(int(record["start"]), record.get("loss", []), record.get("accuracy"))
+        elif kind == "sample":
+            self.samples.append(record)
+        elif kind == "eval":
+            self.evals.append(record)
+        elif kind == "event":
+            self.events.append(record)
+        elif kind == "end":
+            self.end = record
+        elif kind == "error":
+            self.error = record
+
+    def _append_train(self, start: int, loss: list, accuracy: list | None) -> None:
+        stop = start + len(loss)
+        if stop > self.train_loss.size:
+            self.train_loss = _grow(self.train_loss, stop)
+            self.train_accuracy = _grow(self.train_accuracy, stop)
+        self.train_loss[start:stop] = _floats(loss)
+        if accuracy is not None:
+            self.train_accuracy[start:stop] = _floats(accuracy)
+
+    # ---- reading --------------------------------------------------------------------------
+    @property
+    def complete(self) -> bool:
+        return self.end is not None and self.error is None
+
+    @property
+    def steps(self) -> int:
+        """Training steps actually run."""
+        if self.end is not None:
+            return int(self.end.get("steps", self.train_loss.size))
+        return int(self.train_loss.size)
+
+    @property
+    def sample_steps(self) -> np.ndarray:
+        return np.array([s["step"] for s in self.samples], dtype=int)
+
+    def layer(self, name: str) -> LayerInfo | None:
+        return next((layer for layer in self.layers if layer.name == name), None)
+
+    @property
+    def kernel_layers(self) -> list[LayerInfo]:
+        return [layer for layer in self.layers if layer.has_kernel]
+
+    def layer_series(self, layer: str, metric: str) -> np.ndarray:
+        """One metric of one layer over the sampled steps (NaN where it was not recorded)."""
+        return np.array(
+            [_float(s.get("layers", {}).get(layer, {}).get(metric)) for s in self.samples]
+        )
+
+    def variable_series(self, variable: str, metric: str) -> np.ndarray:
+        return np.array(
+            [_float(s.get("variables", {}).get(variable, {}).get(metric)) for s in self.samples]
+        )
+
+    @property
+    def variables(self) -> list[dict[str, Any]]:
+        return list(self.meta.get("variables", []))
+
+    def events_of(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e.get("kind") == kind]
+
+    @property
+    def test_accuracy(self) -> float | None:
+        return _last(self.evals, "accuracy")
+
+    @property
+    def test_loss(self) -> float | None:
+        return _last(self.evals, "loss")
+
+    # ---- saving ---------------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        """Write the recording as JSON lines (the same records the observer streamed)."""
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(json.dumps({"type": "recording", "schema_version": SCHEMA_VERSION}) + "\n")
+            for record in self.records:
+                out.write(dumps(record) + "\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Recording:
+        """Read a recording written by :meth:`save`; raises ``ValueError`` on a bad file."""
+        with open(path, encoding="utf-8") as lines:
+            return cls.from_records(read_records(lines))
+
+
+def read_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Parse JSON lines lazily, skipping blanks and the file header.
+
+    A bad last line is dropped (the writer died mid-line); a bad line anywhere else raises
+    ``ValueError``.
+    """
+    torn: str | None = None
+    for number, line in enumerate(lines, start=1):
+        if torn is not None:
+            raise ValueError(torn)
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            torn = f"line {number} is not a JSON record: {exc.msg}"
+            continue
+        if not isinstance(record, dict) or "type" not in record:
+            raise ValueError(f"line {number} is not a netdoctor record")
+        if record["type"] != "recording":
+            yield record
+
+
+def dumps(record: dict[str, Any]) -> str:
+    """JSON for one record; NaN and infinities become strings so any JSON reader accepts it."""
+    return json.dumps(_jsonable(record), separators=(",", ":"))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_jsonable(v) for v in value.tolist()]
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return value
+    if hasattr(value, "__dataclass_fields__"):
+        return _jsonable(asdict(value))
+    return value
+
+
+def _float(value: Any) -> float:
+    if value is None:
+        return math.nan
+    if isinstance(value, str):
+        return float(value)  # "nan", "inf", "-inf"
+    return float(value)
+
+
+def _floats(values: Iterable[Any]) -> np.ndarray:
+    return np.array([_float(v) for v in values], dtype=float)
+
+
+def _grow(array: np.ndarray, size: int) -> np.ndarray:
+    grown = np.full(size, np.nan)
+    grown[: array.size] = array
+    return grown
+
+
+def _last(records: list[dict[str, Any]], key: str) -> float | None:
+    for record in reversed(records):
+        if record.get(key) is not None:
+            return _float(record[key])
+    return None

@@ -1,0 +1,203 @@
+"""ND3xx: activations. Units that stopped responding, and values that stopped being numbers."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from netdoctor.findings import Evidence, Finding, Severity
+from netdoctor.recording import Recording
+from netdoctor.rules.gradients import gated
+from netdoctor.rules.registry import RuleContext, rule
+
+
+@rule(
+    "ND301",
+    "dead-relu",
+    Severity.ERROR,
+    "Most ReLU units of a layer output 0 for every input by the end of training.",
+    min_fraction=0.5,
+    tail=1 / 3,
+)
+def dead_relu(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag a ReLU layer in which most units are dead at the end of training.
+
+    **What it checks.** For each layer whose output goes through ReLU, the fraction of units
+    that output <= 0 for every example of a fixed probe batch. It fires when that fraction is at
+    least ``min_fraction`` at the last sample and in most samples of the last ``tail`` of the run
+    (so a layer that recovers is not flagged).
+
+    **Why it matters.** A ReLU unit whose input is negative for every example passes no gradient
+    back, so nothing ever revives it: it is a permanent zero. With most units dead the layer
+    forwards little information and the layers before it stop learning. Units die from a learning
+    rate large enough to push their biases far negative, from poor initialization, or from
+    zero initialization, where every unit outputs ``relu(0) = 0`` from the start.
+
+    **Example.** ``Dense(16, activation="relu")`` trained with ``SGD(learning_rate=5.0)``: after a
+    few hundred steps 14 of 16 units output 0 for every input.
+
+    **Fix.** Lower the learning rate, initialize with ``he_normal``, use ``LeakyReLU`` or ``ELU``,
+    or add ``BatchNormalization`` before the activation.
+
+    **Options.** ``min_fraction`` (default 0.5, SageMaker Debugger's ``threshold_layer``): share of
+    dead units that makes the layer dead. ``tail`` (default 1/3): the last part of the samples in
+    most of which the layer must be dead.
+    """
+    steps = rec.sample_steps
+    for layer in rec.layers:
+        dead = rec.layer_series(layer.name, "dead_fraction")
+        known = np.flatnonzero(np.isfinite(dead))
+        if known.size == 0:
+            continue
+        is_dead = dead[known] >= ctx["min_fraction"]
+        tail = is_dead[-max(1, math.ceil(known.size * ctx["tail"])):]
+        if not is_dead[-1] or 2 * tail.sum() <= tail.size:
+            continue
+        alive = np.flatnonzero(~is_dead)
+        from_start = alive.size == 0
+        since = int(steps[known[0]]) if from_start else int(steps[known[alive[-1] + 1]])
+        last, last_step = float(dead[known[-1]]), int(steps[known[-1]])
+        count = f"{round(last * layer.units)} of {layer.units} units" if layer.units else "units"
+        threshold = f"{ctx['min_fraction']:.0%}"
+        first_aid = (
+            "Initialize with kernel_initializer='he_normal' (units dead from the start point to "
+            "zero or badly scaled initialization, or to unnormalized inputs), "
+            if from_start
+            else "Lower the learning rate (units that die during training were usually pushed "
+            "there by too large updates), "
+        )
+        severity, outcome = gated(rec)
+        yield ctx.finding(
+            f"{count} ({last:.0%}) of layer `{layer.name}` are dead: they output <= 0 for every "
+            f"example of the probe batch at step {last_step}, and at least {threshold} of the "
+            f"layer has been dead since step {since}{' (the first sample)' if from_start else ''}; "
+            f"expected < {threshold}. {outcome}",
+            first_aid + "replace ReLU with LeakyReLU (keras.layers.LeakyReLU(negative_slope=0.1)) "
+            "or ELU, or add BatchNormalization() before the activation.",
+            severity=severity,
+            layer=layer.name,
+            step=last_step,
+            source=layer.source,
+            evidence=[
+                Evidence("dead_fraction", last, f"< {ctx['min_fraction']:.3g}", layer.name, last_step),
+                Evidence("dead_fraction", float(dead[known[0]]), f"< {ctx['min_fraction']:.3g}", layer.name, int(steps[known[0]])),
+                Evidence("dead_samples_in_tail", f"{int(tail.sum())} of {tail.size}", "at most half", layer.name),
+            ],
+        )
+
+
+#: Where a non-finite value can show up within one step, in the order a step computes them.
+PIPELINE = ("activations", "loss", "gradients", "weights")
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """One place and step at which a NaN or Inf was seen."""
+
+    step: int
+    where: str  # one of PIPELINE
+    layer: str | None = None
+    variable: str | None = None
+
+    @property
+    def order(self) -> tuple[int, int, bool]:
+        """Earliest step, then earliest in the step, then the most specific (a named variable)."""
+        stage = PIPELINE.index(self.where) if self.where in PIPELINE else len(PIPELINE)
+        return self.step, stage, self.variable is None
+
+    def describe(self) -> str:
+        place = f"the {self.where}"
+        if self.variable:
+            place += f" of `{self.variable}`"
+        elif self.layer:
+            place += f" of layer `{self.layer}`"
+        return f"{place} at step {self.step}"
+
+
+def _appearances(rec: Recording) -> list[Appearance]:
+    """Every recorded sighting of a non-finite value, earliest first."""
+    seen = [
+        Appearance(int(e["step"]), e.get("where", "values"), e.get("layer"), e.get("variable"))
+        for e in rec.events_of("non_finite")
+    ]
+    bad_loss = np.flatnonzero(~np.isfinite(rec.train_loss))
+    if bad_loss.size:
+        seen.append(Appearance(int(bad_loss[0]), "loss"))
+    flags = {"nonfinite_activation": "activations", "nonfinite_kernel": "weights"}
+    variable_flags = {"nonfinite_grad": "gradients", "nonfinite_value": "weights"}
+    layer_of = {v["name"]: v.get("layer") for v in rec.variables}
+    for sample in rec.samples:
+        step = int(sample["step"])
+        for layer, metrics in sample.get("layers", {}).items():
+            seen += [Appearance(step, where, layer) for flag, where in flags.items() if _raised(metrics, flag)]
+        for variable, metrics in sample.get("variables", {}).items():
+            seen += [
+                Appearance(step, where, layer_of.get(variable), variable)
+                for flag, where in variable_flags.items()
+                if _raised(metrics, flag)
+            ]
+    return sorted(seen, key=lambda a: a.order)
+
+
+def _raised(metrics: dict, flag: str) -> bool:
+    value = metrics.get(flag)
+    return value is not None and float(value) != 0
+
+
+@rule(
+    "ND303",
+    "non-finite-values",
+    Severity.ERROR,
+    "NaN or Inf appeared in the loss, weights, gradients or activations.",
+)
+def non_finite_values(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Report where and when NaN or Inf first appeared during training.
+
+    **What it checks.** The training loss at every step, the observer's ``non_finite`` events,
+    and the per-sample flags for non-finite kernels, activations, gradients and variable values.
+    One finding names the earliest appearance (step, and layer or variable), then where the
+    values spread next.
+
+    **Why it matters.** Once one weight is NaN every output that depends on it is NaN, and so
+    is every later gradient: the run is over. The first appearance points at the cause: an
+    overflow in the activations or a loss that exploded (learning rate too high, unnormalized
+    inputs), a ``log(0)`` or division by zero in the loss, or a bad input value.
+
+    **Example.** ``SGD(learning_rate=100.0)``: the loss reaches 1e+30 and is NaN at step 12.
+
+    **Fix.** Lower the learning rate, clip gradients (``clipnorm=1.0``), normalize the inputs,
+    and compute cross-entropy from logits (``from_logits=True``) rather than ``log(softmax)``;
+    check the data for NaN.
+    """
+    appearances = _appearances(rec)
+    if not appearances:
+        return
+    first = appearances[0]
+    message = f"NaN/Inf first appeared in {first.describe()}"
+    if first.where == "loss":
+        loss = rec.train_loss
+        before = np.flatnonzero(np.isfinite(loss[: first.step]))
+        message += f": the loss was {loss[first.step]}"
+        if before.size:
+            message += f", after {loss[before[-1]]:.4g} at step {before[-1]}"
+    later = {}
+    for appearance in appearances[1:]:
+        if appearance.where != first.where:
+            later.setdefault(appearance.where, appearance)
+    if later:
+        message += "; then in " + ", ".join(a.describe() for a in later.values())
+    yield ctx.finding(
+        message + ". From there on every result that depends on it is NaN: training is over.",
+        "Lower the learning rate (try 10x smaller), clip gradients in the optimizer "
+        "(keras.optimizers.Adam(clipnorm=1.0)), normalize the inputs, use from_logits=True "
+        "losses instead of taking the log of a softmax yourself, and check the data for NaN.",
+        layer=first.layer,
+        step=first.step,
+        evidence=[
+            Evidence(f"non-finite {a.where}", "NaN/Inf", "finite", a.layer, a.step)
+            for a in [first, *later.values()]
+        ],
+    )

@@ -1,0 +1,126 @@
+"""ND4xx: progress. The outcome itself: a loss that does not fall, an accuracy stuck at chance."""
+
+from __future__ import annotations
+
+import math
+from typing import Iterator
+
+from netdoctor.findings import Evidence, Finding, Severity
+from netdoctor.recording import Recording
+from netdoctor.rules import symptoms
+from netdoctor.rules.registry import RuleContext, rule
+
+DIAGNOSE_FIX = (
+    "The other findings name the likely cause. Otherwise check, in this order: the learning "
+    "rate (Adam's default 1e-3 is a safe start), random kernel initialization, labels that match "
+    "the loss (sparse_categorical_crossentropy for integer labels, categorical_crossentropy for "
+    "one-hot), an output layer that matches the task (softmax with one unit per class, sigmoid "
+    "for binary), and inputs scaled to about [0, 1]."
+)
+
+
+@rule(
+    "ND401",
+    "loss-not-decreasing",
+    Severity.ERROR,
+    "The training loss did not fall over the run.",
+    min_relative_decrease=symptoms.MIN_RELATIVE_DECREASE,
+)
+def loss_not_decreasing(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag a run whose training loss ends about where it started.
+
+    **What it checks.** The mean training loss over the first steps (up to 10) against the mean
+    over the last tenth of the run. It fires when the loss fell by less than
+    ``min_relative_decrease`` of its starting value, or rose. A loss that became NaN or Inf is
+    left to ND303 (non-finite-values).
+
+    **Why it matters.** Falling training loss is the most basic sign that a model learns. Any
+    model with enough capacity can lower its training loss; when it stays flat, the gradients do
+    not reach the weights or do not point anywhere useful, and no amount of training will help.
+
+    **Example.** A zero-initialized ReLU MLP on MNIST: the loss sits at 2.30 (= ln 10, uniform
+    guessing over 10 classes) for the whole run.
+
+    **Fix.** Look at the other findings for the cause (initialization, gradients, dead units);
+    otherwise check the learning rate, the labels against the loss, and the output activation.
+
+    **Options.** ``min_relative_decrease`` (default 0.1): the smallest acceptable fall of the
+    loss, as a fraction of its starting value.
+    """
+    if symptoms.loss_non_finite(rec):
+        return
+    decrease = symptoms.relative_decrease(rec)
+    if not math.isfinite(decrease) or decrease >= ctx["min_relative_decrease"]:
+        return
+    start, end = symptoms.loss_start_end(rec)
+    change = f"rose by {-decrease:.1%}" if round(decrease, 3) < 0 else f"fell by only {max(decrease, 0.0):.1%}"
+    yield ctx.finding(
+        f"the training loss {change} over {rec.steps:,} steps: {start:.4g} at the start, "
+        f"{end:.4g} at the end; expected it to fall by at least {ctx['min_relative_decrease']:.0%}.",
+        DIAGNOSE_FIX,
+        step=rec.steps - 1 if rec.steps else None,
+        evidence=[
+            Evidence("loss_start", start, ""),
+            Evidence("loss_end", end, f"<= {start * (1 - ctx['min_relative_decrease']):.4g}"),
+            Evidence("relative_decrease", decrease, f">= {ctx['min_relative_decrease']:.3g}"),
+        ],
+    )
+
+
+@rule(
+    "ND402",
+    "chance-accuracy",
+    Severity.ERROR,
+    "A classifier's accuracy is no better than always guessing the most frequent class.",
+    margin=0.1,
+)
+def chance_accuracy(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag a classifier that ends no better than guessing.
+
+    **What it checks.** The test accuracy (the last evaluation), or the mean training accuracy
+    over the last tenth of the run when there was no evaluation, against the chance level: the
+    share of the most frequent class (1/C for C balanced classes). It fires when the accuracy
+    is below ``chance + margin * (1 - chance)``. Regression runs are skipped.
+
+    **Why it matters.** A classifier at chance has learned nothing about its inputs: it predicts
+    one class, or noise. Accuracy is what the model is for, so this is the symptom that makes
+    the statistics of the other rules errors rather than curiosities.
+
+    **Example.** A zero-initialized MNIST MLP ends at 0.113 test accuracy: always "1", the most
+    frequent digit.
+
+    **Fix.** Look at the other findings for the cause; otherwise check that the labels match
+    the loss and the output layer, and that the inputs are scaled and shuffled.
+
+    **Options.** ``margin`` (default 0.1): how far towards perfect accuracy, as a share of the
+    way from chance to 1, the accuracy must get to count as learning.
+    """
+    if not symptoms.is_classifier(rec):
+        return
+    chance = symptoms.chance_accuracy(rec)
+    evaluated = rec.test_accuracy is not None
+    accuracy = rec.test_accuracy if evaluated else symptoms.final_train_accuracy(rec)
+    if not symptoms.at_chance(accuracy, chance, ctx["margin"]):
+        return
+    bar = chance + ctx["margin"] * (1 - chance)
+    fractions = rec.meta.get("class_fractions")
+    classes = symptoms.num_classes(rec) or len(fractions)
+    if fractions:
+        level = f"always predicting the most frequent class scores {chance:.3f}"
+    else:
+        level = f"chance is 1/{classes} = {chance:.3f}"
+    which = "test accuracy" if evaluated else "final training accuracy"
+    if evaluated:
+        step = next(e["step"] for e in reversed(rec.evals) if e.get("accuracy") is not None)
+    else:
+        step = rec.steps - 1
+    yield ctx.finding(
+        f"{which} {accuracy:.3f} is at chance level for {classes} classes: {level}; expected "
+        f"above {bar:.3f}.",
+        DIAGNOSE_FIX,
+        step=step,
+        evidence=[
+            Evidence(which.replace(" ", "_"), accuracy, f"> {bar:.3f}", step=step),
+            Evidence("chance_accuracy", chance, ""),
+        ],
+    )

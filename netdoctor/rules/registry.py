@@ -1,0 +1,91 @@
+"""The rule registry: the ``@rule`` decorator, rule metadata and the context a rule runs in."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from netdoctor.findings import Evidence, Finding, Severity
+from netdoctor.recording import Recording
+
+CheckFunction = Callable[[Recording, "RuleContext"], Iterable[Finding]]
+
+#: Every registered rule by code. Filled by ``@rule`` when ``netdoctor.rules`` imports the families.
+REGISTRY: dict[str, Rule] = {}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check over a recording. Its docstring (the check function's) is its documentation."""
+
+    code: str
+    name: str
+    severity: Severity  # the most severe level it reports at
+    summary: str
+    check: CheckFunction
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def family(self) -> str:
+        return self.code[:3]
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or self.summary)
+
+    def run(self, recording: Recording, options: dict[str, Any] | None = None) -> list[Finding]:
+        merged = {**self.options, **(options or {})}
+        return list(self.check(recording, RuleContext(self, merged)))
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a check function gets besides the recording: its options and a finding factory."""
+
+    rule: Rule
+    options: dict[str, Any]
+
+    def __getitem__(self, option: str) -> Any:
+        return self.options[option]
+
+    def finding(
+        self,
+        message: str,
+        fix: str,
+        *,
+        severity: Severity | None = None,
+        layer: str | None = None,
+        step: int | None = None,
+        evidence: Iterable[Evidence] = (),
+        source: str | None = None,
+    ) -> Finding:
+        return Finding(
+            code=self.rule.code,
+            name=self.rule.name,
+            severity=severity or self.rule.severity,
+            message=message,
+            fix=fix,
+            layer=layer,
+            step=step,
+            evidence=tuple(evidence),
+            source=source,
+        )
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    **options: Any,
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function under ``code``; keyword arguments are its options' defaults."""
+
+    def register(check: CheckFunction) -> CheckFunction:
+        if code in REGISTRY:
+            raise ValueError(f"rule code {code} registered twice")
+        REGISTRY[code] = Rule(code, name, severity, summary, check, dict(options))
+        return check
+
+    return register
