@@ -4,6 +4,7 @@ on a healthy run, and is an error only when the run fails to learn."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -149,6 +150,12 @@ def test_nd201_needs_both_the_absolute_and_the_relative_test(early, last):
     assert run("ND201", rec) == []
 
 
+def test_nd201_leaves_exactly_zero_gradients_to_nd203():
+    rec = healthy_mlp(layer_metrics={"dense": {"grad_norm": 0.0}, "dense_1": {"grad_norm": 0.0}}, **NOT_LEARNING)
+    assert run("ND201", rec) == []
+    assert [f.layer for f in run("ND203", rec)] == ["dense", "dense_1"]
+
+
 def test_nd201_needs_most_samples_and_respects_options():
     brief = {"dense": {"grad_norm": series((1e-7, 10), (0.3, 10))}}
     assert run("ND201", healthy_mlp(layer_metrics=brief)) == []  # 10 of 20 is not most
@@ -215,6 +222,13 @@ def test_nd203_silent_when_the_gradient_is_zero_only_sometimes():
     assert run("ND203", rec) == []
 
 
+def test_nd203_skips_frozen_layers():
+    layers = mlp_layers()
+    layers[0] = replace(layers[0], trainable=False)
+    rec = healthy_mlp(layers=layers, layer_metrics={"dense": {"grad_norm": 0.0}}, missing_gradients=["dense/bias"])
+    assert run("ND203", rec) == []
+
+
 # ---- ND301 dead-relu -------------------------------------------------------------------------
 def test_nd301_units_that_die_during_a_learning_run():
     dying = series((0.1, 12), (0.75, 8))
@@ -259,13 +273,18 @@ def test_nd303_loss_becomes_nan():
 def test_nd303_reports_the_earliest_place_then_where_it_spread():
     events = [
         {"kind": "non_finite", "step": 400, "where": "gradients", "layer": "dense", "variable": "dense/kernel"},
-        {"kind": "non_finite", "step": 398, "where": "activations", "layer": "dense_1", "variable": None},
+        {"kind": "non_finite", "step": 399, "where": "activations", "layer": "dense", "variable": None},
+        {"kind": "non_finite", "step": 398, "where": "weights", "layer": "dense_1", "variable": None},
     ]
     finding = only("ND303", healthy_mlp(loss=nan_loss_from(400), events=events))
     assert finding.step == 398 and finding.layer == "dense_1"
-    assert finding.message.startswith("NaN/Inf first appeared in the activations of layer `dense_1` at step 398")
-    assert "then in the loss at step 400, the gradients of `dense/kernel` at step 400" in finding.message
-    assert [e.step for e in finding.evidence] == [398, 400, 400]
+    assert finding.message.startswith("NaN/Inf first appeared in the weights of layer `dense_1` at step 398")
+    # Within one step: activations, then loss, then gradients, then weights.
+    assert (
+        "then in the activations of layer `dense` at step 399, the loss at step 400, "
+        "the gradients of `dense/kernel` at step 400." in finding.message
+    )
+    assert [e.step for e in finding.evidence] == [398, 399, 400, 400]
 
 
 def test_nd303_non_finite_weights_seen_in_a_sample():
@@ -311,6 +330,8 @@ def test_nd402_balanced_classes_without_evaluation_use_train_accuracy():
 def test_nd402_skips_regression_and_accepts_a_learning_classifier():
     regression = healthy_mlp(task="regression", num_classes=None, class_fractions=None, accuracy=None, test_accuracy=None)
     assert run("ND402", regression) == []
+    one_output = healthy_mlp(task="regression", num_classes=1, class_fractions=None, test_accuracy=None)
+    assert run("ND402", one_output) == []  # a chance level of 1/1 would make any accuracy "at chance"
     assert run("ND402", healthy_mlp(test_accuracy=0.25)) == []  # above 0.112 + 0.1 * 0.888
 
 

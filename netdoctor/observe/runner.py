@@ -105,7 +105,7 @@ def observe(spec: dict[str, Any], writer: RecordWriter, phase: Phase) -> None:
     writer.write(
         "meta",
         target=display,
-        mode="model",
+        mode=spec["mode"],
         steps_planned=spec["steps"],
         batch_size=spec["batch_size"],
         seed=spec["seed"],
@@ -119,6 +119,12 @@ def observe(spec: dict[str, Any], writer: RecordWriter, phase: Phase) -> None:
     writer.write("meta", tensorflow=tf.__version__, keras=keras.__version__)
     keras.utils.set_random_seed(spec["seed"])
     model_info.track_layer_sources(path, display)
+    if spec["mode"] == "script":
+        from netdoctor.observe.script import run_script
+
+        ran = run_script(spec, writer, phase)
+        writer.write("end", steps=ran, duration_s=time.perf_counter() - started)
+        return
 
     phase.name = "loading the target"
     module = import_target(path, display)
