@@ -67,8 +67,8 @@ def _fail(message: str, debug_detail: str | None = None, debug: bool = False) ->
     """Print one clear line (and the detail under --debug) to stderr; return the exit to raise."""
     err = Console(stderr=True, highlight=False)
     if debug and debug_detail:
-        err.print(debug_detail, markup=False)
-    err.print(f"netdoctor: error: {message}", markup=False, style="red")
+        err.print(debug_detail, markup=False, soft_wrap=True)
+    err.print(f"netdoctor: error: {message}", markup=False, style="red", soft_wrap=True)
     return typer.Exit(code=ExitCode.ERROR)
 
 

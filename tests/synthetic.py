@@ -17,7 +17,9 @@ import numpy as np
 from netdoctor.recording import LayerInfo, Recording, dumps
 
 #: Share of each digit in the MNIST training set: always guessing "1" scores 0.1124.
-MNIST_CLASS_FRACTIONS = [0.0987, 0.1124, 0.0993, 0.1022, 0.0974, 0.0904, 0.0986, 0.1044, 0.0975, 0.0991]
+MNIST_CLASS_FRACTIONS = [
+    0.0987, 0.1124, 0.0993, 0.1022, 0.0974, 0.0904, 0.0986, 0.1044, 0.0975, 0.0991,
+]
 
 #: Outcome of a run that fails to learn: flat loss at ln 10, accuracy at chance.
 NOT_LEARNING = {"loss": (2.3026, 2.3010), "accuracy": (0.10, 0.11), "test_accuracy": 0.1135}
@@ -27,8 +29,15 @@ Value = float | Sequence[float] | None
 
 
 def dense(
-    name: str, fan_in: int, units: int, activation: str = "relu", *, is_output: bool = False, line: int = 10
+    name: str,
+    fan_in: int,
+    units: int,
+    activation: str = "relu",
+    *,
+    is_output: bool = False,
+    line: int = 10,
 ) -> LayerInfo:
+    """A Dense layer as the observer describes it; an output layer feeds no further layer."""
     return LayerInfo(
         name=name,
         kind="Dense",
@@ -75,7 +84,7 @@ def healthy_layer_metrics(layer: LayerInfo, samples: int) -> dict[str, np.ndarra
     if not layer.has_kernel:
         return metrics
     fan_in, fan_out = layer.fan_in or 1, layer.fan_out or 1
-    scale = math.sqrt(2.0 / fan_in) if layer.activation == "relu" else math.sqrt(2.0 / (fan_in + fan_out))
+    scale = math.sqrt(2.0 / (fan_in if layer.activation == "relu" else fan_in + fan_out))  # He / Glorot
     std = scale * np.linspace(1.0, 1.3, samples)
     norm = std * math.sqrt(int(np.prod(layer.kernel_shape)))
     metrics.update(
@@ -120,24 +129,15 @@ def make_recording(
     """
     layers = mlp_layers() if layers is None else layers
     sample_steps = np.linspace(0, steps - 1, num_samples).round().astype(int)
-    layer_metrics, variable_metrics = layer_metrics or {}, variable_metrics or {}
     per_layer = {
-        layer.name: _override(healthy_layer_metrics(layer, num_samples), layer_metrics.get(layer.name), num_samples)
+        layer.name: _override(
+            healthy_layer_metrics(layer, num_samples), (layer_metrics or {}).get(layer.name), num_samples
+        )
         for layer in layers
     }
-    variables, per_variable = [], {}
-    for layer in (layer for layer in layers if layer.has_kernel):
-        grad = per_layer[layer.name].get("grad_norm", np.full(num_samples, np.nan))
-        nonfinite_kernel = per_layer[layer.name].get("nonfinite_kernel", np.zeros(num_samples))
-        for role, shape, scale in (("kernel", layer.kernel_shape, 1.0), ("bias", (layer.units,), 0.5)):
-            name = f"{layer.name}/{role}"
-            missing = name in missing_gradients
-            gradient = "missing" if missing else "ok"
-            variables.append({"name": name, "layer": layer.name, "shape": list(shape), "role": role, "gradient": gradient})
-            healthy = {"nonfinite_value": nonfinite_kernel if role == "kernel" else np.zeros(num_samples)}
-            if not missing:
-                healthy.update(grad_norm=scale * grad, nonfinite_grad=(~np.isfinite(grad)).astype(float))
-            per_variable[name] = _override(healthy, variable_metrics.get(name), num_samples)
+    variables, per_variable = _variables(layers, per_layer, set(missing_gradients), num_samples)
+    for name, changes in (variable_metrics or {}).items():
+        per_variable[name] = _override(per_variable[name], changes, num_samples)
 
     train_loss = _series(loss, steps, seed=1)
     train_accuracy = None if accuracy is None else _series(accuracy, steps, seed=2)
@@ -166,7 +166,9 @@ def make_recording(
         )
     records += [{"type": "event", **event} for event in events]
     if test_accuracy is not None:
-        records.append({"type": "eval", "step": steps, "loss": float(train_loss[-1]), "accuracy": test_accuracy})
+        records.append(
+            {"type": "eval", "step": steps, "loss": float(train_loss[-1]), "accuracy": test_accuracy}
+        )
     records.append({"type": "end", "steps": steps, "duration_s": 2.5})
     return Recording.from_records(json.loads(dumps(record)) for record in records)
 
@@ -188,7 +190,7 @@ def zero_init_mlp(**overrides: Any) -> Recording:
         **NOT_LEARNING,
         "layers": layers,
         "layer_metrics": {
-            layer.name: {**zero_kernel, **({"dead_fraction": 1.0} if layer.activation == "relu" else {})}
+            layer.name: {**zero_kernel, "dead_fraction": 1.0 if layer.activation == "relu" else None}
             for layer in layers
         },
         # Only the output bias learns: it fits the class frequencies.
@@ -197,9 +199,40 @@ def zero_init_mlp(**overrides: Any) -> Recording:
     return make_recording(**{**settings, **overrides})
 
 
+def _variables(
+    layers: list[LayerInfo], per_layer: dict[str, dict[str, np.ndarray]], missing: set[str], samples: int
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, np.ndarray]]]:
+    """Kernel and bias of each kernel layer: their meta entries and metrics that follow the layer's."""
+    variables, metrics = [], {}
+    for layer in (layer for layer in layers if layer.has_kernel):
+        grad = per_layer[layer.name].get("grad_norm", np.full(samples, np.nan))
+        nonfinite_kernel = per_layer[layer.name].get("nonfinite_kernel", np.zeros(samples))
+        for role, shape, share in (("kernel", layer.kernel_shape, 1.0), ("bias", (layer.units,), 0.5)):
+            name = f"{layer.name}/{role}"
+            variables.append(
+                {
+                    "name": name,
+                    "layer": layer.name,
+                    "shape": list(shape),
+                    "role": role,
+                    "gradient": "missing" if name in missing else "ok",
+                }
+            )
+            nonfinite_value = nonfinite_kernel if role == "kernel" else np.zeros(samples)
+            metrics[name] = {"nonfinite_value": nonfinite_value}
+            if name not in missing:
+                metrics[name]["grad_norm"] = share * grad
+                metrics[name]["nonfinite_grad"] = (~np.isfinite(grad)).astype(float)
+    return variables, metrics
+
+
 def _at(series: dict[str, dict[str, np.ndarray]], index: int) -> dict[str, dict[str, float]]:
     """Every metric's value at one sample, as a sample record holds them."""
-    return {name: {m: float(v[index]) for m, v in metrics.items()} for name, metrics in series.items() if metrics}
+    return {
+        name: {metric: float(values[index]) for metric, values in metrics.items()}
+        for name, metrics in series.items()
+        if metrics
+    }
 
 
 def _series(values: tuple[float, float] | Sequence[float], steps: int, *, seed: int) -> np.ndarray:
@@ -210,7 +243,10 @@ def _series(values: tuple[float, float] | Sequence[float], steps: int, *, seed: 
     return array
 
 
-def _override(metrics: dict[str, np.ndarray], changes: dict[str, Value] | None, samples: int) -> dict[str, np.ndarray]:
+def _override(
+    metrics: dict[str, np.ndarray], changes: dict[str, Value] | None, samples: int
+) -> dict[str, np.ndarray]:
+    """``metrics`` with ``changes`` applied: a value per sample, one for all, or None to drop."""
     metrics = dict(metrics)
     for metric, value in (changes or {}).items():
         if value is None:

@@ -11,8 +11,9 @@ import pytest
 
 from netdoctor.findings import Finding, Severity
 from netdoctor.recording import Recording
+import netdoctor.rules
 from netdoctor.rules import REGISTRY, all_rules, get_rule, rule
-from tests.synthetic import NOT_LEARNING, healthy_mlp, make_recording, mlp_layers, zero_init_mlp
+from synthetic import NOT_LEARNING, healthy_mlp, make_recording, mlp_layers, zero_init_mlp
 
 CORE = ["ND101", "ND102", "ND201", "ND202", "ND203", "ND301", "ND303", "ND401", "ND402"]
 SECTIONS = ["**What it checks.**", "**Why it matters.**", "**Example.**", "**Fix.**"]
@@ -43,6 +44,7 @@ def test_every_core_rule_is_registered_with_its_family():
     assert set(CORE) <= set(REGISTRY)
     for code, registered in REGISTRY.items():
         assert re.fullmatch(r"ND\d{3}", code) and registered.code == code
+        assert f"{registered.family}xx" in netdoctor.rules.__doc__, "family missing from the table"
         assert get_rule(code) is registered and get_rule(registered.name) is registered
 
 
@@ -56,7 +58,7 @@ def test_codes_and_names_are_unique():
 
 @pytest.mark.parametrize("registered", all_rules(), ids=lambda r: r.code)
 def test_rule_metadata_and_docstring(registered):
-    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", registered.name)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", registered.name)
     assert registered.summary and registered.summary.endswith(".")
     positions = [registered.doc.find(section) for section in SECTIONS]
     assert -1 not in positions and positions == sorted(positions), "sections missing or out of order"
@@ -146,12 +148,14 @@ def test_nd201_is_a_warning_when_the_model_learns():
     ids=["small-but-not-relative-to-last", "relatively-small-but-not-absolutely"],
 )
 def test_nd201_needs_both_the_absolute_and_the_relative_test(early, last):
-    rec = healthy_mlp(layer_metrics={"dense": {"grad_norm": early}, "dense_1": {"grad_norm": early}, "dense_2": {"grad_norm": last}}, **NOT_LEARNING)
+    norms = {"dense": {"grad_norm": early}, "dense_1": {"grad_norm": early}, "dense_2": {"grad_norm": last}}
+    rec = healthy_mlp(layer_metrics=norms, **NOT_LEARNING)
     assert run("ND201", rec) == []
 
 
 def test_nd201_leaves_exactly_zero_gradients_to_nd203():
-    rec = healthy_mlp(layer_metrics={"dense": {"grad_norm": 0.0}, "dense_1": {"grad_norm": 0.0}}, **NOT_LEARNING)
+    zero = {"dense": {"grad_norm": 0.0}, "dense_1": {"grad_norm": 0.0}}
+    rec = healthy_mlp(layer_metrics=zero, **NOT_LEARNING)
     assert run("ND201", rec) == []
     assert [f.layer for f in run("ND203", rec)] == ["dense", "dense_1"]
 
@@ -203,7 +207,8 @@ def test_nd203_zero_gradients_from_zero_init_name_the_cause():
     findings = run("ND203", zero_init_mlp())
     assert [f.layer for f in findings] == ["dense", "dense_1", "dense_2"]
     hidden, output = findings[0], findings[2]
-    assert hidden.severity is Severity.ERROR
+    assert hidden.severity is Severity.WARNING  # a consequence of ND101, which is the error
+    assert "follows from the constant initialization reported by ND101" in hidden.message
     assert "`dense/kernel`, `dense/bias` get a gradient of exactly 0 at all 20 samples" in hidden.message
     assert "ReLU passes no gradient at 0" in hidden.message and "zero initialization" in hidden.message
     assert "`dense_2/kernel` gets" in output.message and "dense_2/bias" not in output.message
@@ -225,7 +230,8 @@ def test_nd203_silent_when_the_gradient_is_zero_only_sometimes():
 def test_nd203_skips_frozen_layers():
     layers = mlp_layers()
     layers[0] = replace(layers[0], trainable=False)
-    rec = healthy_mlp(layers=layers, layer_metrics={"dense": {"grad_norm": 0.0}}, missing_gradients=["dense/bias"])
+    zero = {"dense": {"grad_norm": 0.0}}
+    rec = healthy_mlp(layers=layers, layer_metrics=zero, missing_gradients=["dense/bias"])
     assert run("ND203", rec) == []
 
 
@@ -239,17 +245,37 @@ def test_nd301_units_that_die_during_a_learning_run():
     assert finding.fix.startswith("Lower the learning rate") and "LeakyReLU" in finding.fix
 
 
-def test_nd301_zero_init_layers_dead_from_the_start_are_errors():
+def test_nd301_zero_init_layers_dead_from_the_start_defer_to_nd101():
     findings = run("ND301", zero_init_mlp())
     assert [f.layer for f in findings] == ["dense", "dense_1"]
-    assert all(f.severity is Severity.ERROR for f in findings)
+    assert all(f.severity is Severity.WARNING for f in findings)
     assert "16 of 16 units (100%)" in findings[0].message and "(the first sample)" in findings[0].message
     assert "failed to learn" in findings[0].message and "he_normal" in findings[0].fix
+    assert "reported by ND101" in findings[0].message
+
+
+def test_nd301_dead_layers_on_a_failing_run_with_random_init_are_errors():
+    random_kernels = {"kernel_min": -0.1, "kernel_max": 0.1, "kernel_std": 0.05}
+    rec = zero_init_mlp(
+        layer_metrics={
+            "dense": {**random_kernels, "dead_fraction": 1.0, "grad_norm": 0.0},
+            "dense_1": {**random_kernels, "dead_fraction": 1.0, "grad_norm": 0.0},
+            "dense_2": {**random_kernels, "grad_norm": 0.0},
+        }
+    )
+    findings = run("ND301", rec)
+    assert [f.layer for f in findings] == ["dense", "dense_1"]
+    assert all(f.severity is Severity.ERROR for f in findings)
+    assert "ND101" not in findings[0].message
 
 
 @pytest.mark.parametrize(
     "dead",
-    [series((0.9, 15), (0.2, 5)), series((0.1, 19), (0.9, 1)), series((0.1, 15), (0.9, 2), (0.1, 2), (0.9, 1))],
+    [
+        series((0.9, 15), (0.2, 5)),
+        series((0.1, 19), (0.9, 1)),
+        series((0.1, 15), (0.9, 2), (0.1, 2), (0.9, 1)),
+    ],
     ids=["recovered", "only-the-last-sample", "not-most-of-the-last-third"],
 )
 def test_nd301_silent_unless_dead_for_most_of_the_end(dead):
@@ -328,7 +354,9 @@ def test_nd402_balanced_classes_without_evaluation_use_train_accuracy():
 
 
 def test_nd402_skips_regression_and_accepts_a_learning_classifier():
-    regression = healthy_mlp(task="regression", num_classes=None, class_fractions=None, accuracy=None, test_accuracy=None)
+    regression = healthy_mlp(
+        task="regression", num_classes=None, class_fractions=None, accuracy=None, test_accuracy=None
+    )
     assert run("ND402", regression) == []
     one_output = healthy_mlp(task="regression", num_classes=1, class_fractions=None, test_accuracy=None)
     assert run("ND402", one_output) == []  # a chance level of 1/1 would make any accuracy "at chance"

@@ -35,8 +35,14 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _described(exc: BaseException) -> str:
+    if isinstance(exc, SystemExit):
+        return f"sys.exit({exc.code!r})"
     text = _first_line(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _verb(exc: BaseException) -> str:
+    return "called" if isinstance(exc, SystemExit) else "raised"
 
 
 def import_target(path: Path, display: str) -> ModuleType:
@@ -50,7 +56,7 @@ def import_target(path: Path, display: str) -> ModuleType:
     except SyntaxError as exc:
         raise TargetError(f"{display}:{exc.lineno}: syntax error: {exc.msg}") from exc
     except (Exception, SystemExit) as exc:
-        raise TargetError(f"importing {display} raised {_described(exc)}") from exc
+        raise TargetError(f"importing {display} {_verb(exc)} {_described(exc)}") from exc
     return module
 
 
@@ -61,7 +67,7 @@ def model_from(module: ModuleType, display: str):
         try:
             model = module.build_model()
         except (Exception, SystemExit) as exc:
-            raise TargetError(f"build_model() in {display} raised {_described(exc)}") from exc
+            raise TargetError(f"build_model() in {display} {_verb(exc)} {_described(exc)}") from exc
         origin = "build_model()"
     elif hasattr(module, "model"):
         model, origin = module.model, "`model`"
@@ -88,7 +94,7 @@ def dataset_from(module: ModuleType, display: str, source: str, seed: int) -> tu
                 f"load_data() in {display} must return ((x_train, y_train), (x_test, y_test)): {_described(exc)}"
             ) from exc
         except (Exception, SystemExit) as exc:
-            raise DataError(f"load_data() in {display} raised {_described(exc)}") from exc
+            raise DataError(f"load_data() in {display} {_verb(exc)} {_described(exc)}") from exc
         import numpy as np
 
         arrays = [np.asarray(a) for a in (x_train, y_train, x_test, y_test)]

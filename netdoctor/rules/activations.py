@@ -10,7 +10,7 @@ import numpy as np
 
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import Recording
-from netdoctor.rules.gradients import gated
+from netdoctor.rules import symptoms
 from netdoctor.rules.registry import RuleContext, rule
 
 
@@ -47,21 +47,22 @@ def dead_relu(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     most of which the layer must be dead.
     """
     steps = rec.sample_steps
+    threshold = ctx["min_fraction"]
     for layer in rec.layers:
         dead = rec.layer_series(layer.name, "dead_fraction")
         known = np.flatnonzero(np.isfinite(dead))
         if known.size == 0:
             continue
-        is_dead = dead[known] >= ctx["min_fraction"]
+        is_dead = dead[known] >= threshold
         tail = is_dead[-max(1, math.ceil(known.size * ctx["tail"])):]
         if not is_dead[-1] or 2 * tail.sum() <= tail.size:
             continue
         alive = np.flatnonzero(~is_dead)
         from_start = alive.size == 0
-        since = int(steps[known[0]]) if from_start else int(steps[known[alive[-1] + 1]])
-        last, last_step = float(dead[known[-1]]), int(steps[known[-1]])
+        onset = known[0] if from_start else known[alive[-1] + 1]  # dead from this sample on
+        since, last_step = int(steps[onset]), int(steps[known[-1]])
+        last = float(dead[known[-1]])
         count = f"{round(last * layer.units)} of {layer.units} units" if layer.units else "units"
-        threshold = f"{ctx['min_fraction']:.0%}"
         first_aid = (
             "Initialize with kernel_initializer='he_normal' (units dead from the start point to "
             "zero or badly scaled initialization, or to unnormalized inputs), "
@@ -69,12 +70,12 @@ def dead_relu(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             else "Lower the learning rate (units that die during training were usually pushed "
             "there by too large updates), "
         )
-        severity, outcome = gated(rec)
+        severity, outcome = symptoms.gated(rec)
         yield ctx.finding(
             f"{count} ({last:.0%}) of layer `{layer.name}` are dead: they output <= 0 for every "
-            f"example of the probe batch at step {last_step}, and at least {threshold} of the "
+            f"example of the probe batch at step {last_step}, and at least {threshold:.0%} of the "
             f"layer has been dead since step {since}{' (the first sample)' if from_start else ''}; "
-            f"expected < {threshold}. {outcome}",
+            f"expected < {threshold:.0%}. {outcome}",
             first_aid + "replace ReLU with LeakyReLU (keras.layers.LeakyReLU(negative_slope=0.1)) "
             "or ELU, or add BatchNormalization() before the activation.",
             severity=severity,
@@ -82,9 +83,9 @@ def dead_relu(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             step=last_step,
             source=layer.source,
             evidence=[
-                Evidence("dead_fraction", last, f"< {ctx['min_fraction']:.3g}", layer.name, last_step),
-                Evidence("dead_fraction", float(dead[known[0]]), f"< {ctx['min_fraction']:.3g}", layer.name, int(steps[known[0]])),
-                Evidence("dead_samples_in_tail", f"{int(tail.sum())} of {tail.size}", "at most half", layer.name),
+                Evidence("dead_fraction", float(dead[onset]), f"< {threshold:.3g}", layer.name, since),
+                Evidence("dead_fraction", last, f"< {threshold:.3g}", layer.name, last_step),
+                Evidence("dead_samples_in_tail", f"{tail.sum()} of {tail.size}", "at most half", layer.name),
             ],
         )
 
@@ -132,7 +133,9 @@ def _appearances(rec: Recording) -> list[Appearance]:
     for sample in rec.samples:
         step = int(sample["step"])
         for layer, metrics in sample.get("layers", {}).items():
-            seen += [Appearance(step, where, layer) for flag, where in flags.items() if _raised(metrics, flag)]
+            seen += [
+                Appearance(step, where, layer) for flag, where in flags.items() if _raised(metrics, flag)
+            ]
         for variable, metrics in sample.get("variables", {}).items():
             seen += [
                 Appearance(step, where, layer_of.get(variable), variable)
@@ -177,8 +180,8 @@ def non_finite_values(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         return
     first = appearances[0]
     message = f"NaN/Inf first appeared in {first.describe()}"
-    if first.where == "loss":
-        loss = rec.train_loss
+    loss = rec.train_loss
+    if first.where == "loss" and first.step < loss.size and not np.isfinite(loss[first.step]):
         before = np.flatnonzero(np.isfinite(loss[: first.step]))
         message += f": the loss was {loss[first.step]}"
         if before.size:

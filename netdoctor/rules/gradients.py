@@ -16,14 +16,7 @@ from netdoctor.rules.registry import RuleContext, rule
 SATURATING = ("sigmoid", "tanh")
 
 
-def gated(rec: Recording) -> tuple[Severity, str]:
-    """Severity of an odd statistic, and the sentence that says why: error only if learning failed."""
-    if symptoms.learning_failed(rec):
-        return Severity.ERROR, f"The run failed to learn ({symptoms.outcome(rec)})."
-    return Severity.WARNING, f"The model still learns ({symptoms.outcome(rec)}), so this is a warning."
-
-
-def kernel_variable(rec: Recording, layer: str) -> str | None:
+def _kernel_variable(rec: Recording, layer: str) -> str | None:
     """Name of the layer's kernel variable, when the recording lists it."""
     return next(
         (v["name"] for v in rec.variables if v.get("layer") == layer and v.get("role") == "kernel"),
@@ -32,7 +25,7 @@ def kernel_variable(rec: Recording, layer: str) -> str | None:
 
 
 def _describe(rec: Recording, layer: LayerInfo) -> str:
-    variable = kernel_variable(rec, layer.name)
+    variable = _kernel_variable(rec, layer.name)
     return f"layer `{layer.name}` (`{variable}`)" if variable else f"layer `{layer.name}`"
 
 
@@ -91,6 +84,7 @@ def vanishing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         return
 
     layer, vanishing, recorded = affected[0]
+    share = int(vanishing.sum()) / recorded
     norms = rec.layer_series(layer.name, "grad_norm")[vanishing]
     median = float(np.median(norms))
     last_median = float(np.median(reference[vanishing]))
@@ -99,7 +93,7 @@ def vanishing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         f"`{other.name}` (median {np.median(rec.layer_series(other.name, 'grad_norm')[mask]):.2g})"
         for other, mask, _ in affected[1:]
     )
-    severity, outcome = gated(rec)
+    severity, outcome = symptoms.gated(rec)
     message = (
         f"gradients vanish before reaching {_describe(rec, layer)}: its gradient norm is "
         f"negligible in {int(vanishing.sum())} of {recorded} samples, median {median:.2g}, "
@@ -115,8 +109,7 @@ def vanishing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         "deep models add skip connections."
     )
     if saturating:
-        names = ", ".join(f"`{name}`" for name in saturating)
-        fix = f"Replace sigmoid/tanh in the hidden layers {names} with 'relu'. " + fix
+        fix = f"Replace sigmoid/tanh in the hidden layers {_names(saturating)} with 'relu'. " + fix
     yield ctx.finding(
         f"{message} {outcome}",
         fix,
@@ -127,7 +120,7 @@ def vanishing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         evidence=[
             Evidence("grad_norm", median, f"> {ctx['max_norm']:.3g}", layer.name),
             Evidence("grad_norm_ratio_to_last", ratio, f"> {ctx['max_ratio']:.3g}", layer.name),
-            Evidence("vanishing_fraction", int(vanishing.sum()) / recorded, f"<= {ctx['min_fraction']:.3g}", layer.name),
+            Evidence("vanishing_fraction", share, f"<= {ctx['min_fraction']:.3g}", layer.name),
         ],
     )
 
@@ -190,7 +183,9 @@ def exploding_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         if peak > ctx["max_norm"]:
             peak_step = int(steps[finite][np.argmax(norms[finite])])
             clauses.append(f"reached {peak:.3g} at step {peak_step} (expected < {ctx['max_norm']:.3g})")
-            evidence.append(Evidence("grad_norm", peak, f"< {ctx['max_norm']:.3g}", layer.name, peak_step))
+            evidence.append(
+                Evidence("grad_norm", peak, f"< {ctx['max_norm']:.3g}", layer.name, peak_step)
+            )
         positive = np.flatnonzero(finite & (norms > 0))
         if positive.size >= 2:
             first = positive[0]
@@ -202,7 +197,9 @@ def exploding_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
                     f"{np.median(norms[tail]):.3g} over steps {steps[tail[0]]}-{steps[tail[-1]]} "
                     f"(x{growth:.3g}, expected < x{ctx['max_growth']:.3g})"
                 )
-                evidence.append(Evidence("grad_norm_growth", growth, f"< {ctx['max_growth']:.3g}", layer.name))
+                evidence.append(
+                    Evidence("grad_norm_growth", growth, f"< {ctx['max_growth']:.3g}", layer.name)
+                )
         if clauses:
             rank = (0, overflow[0], 0.0) if overflow else (1, 0, -peak)
             exploding.append((rank, layer, "; ".join(clauses), evidence))
@@ -213,8 +210,8 @@ def exploding_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     _, layer, sentence, evidence = exploding[0]
     message = f"gradients explode: the gradient norm of {_describe(rec, layer)} {sentence}."
     if len(exploding) > 1:
-        message += " Also exploding: " + ", ".join(f"`{other.name}`" for _, other, _, _ in exploding[1:]) + "."
-    severity, outcome = gated(rec)
+        message += f" Also exploding: {_names([other.name for _, other, _, _ in exploding[1:]])}."
+    severity, outcome = symptoms.gated(rec)
     yield ctx.finding(
         f"{message} {outcome}",
         "Lower the learning rate (try 10x smaller), clip gradients in the optimizer "
@@ -276,7 +273,7 @@ def missing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         for layer in rec.kernel_layers
         if layer.activation == "relu" and _zero_at_start(rec, layer.name)
     ]
-    severity, outcome = gated(rec)
+    severity, outcome = symptoms.gated(rec)
     for layer_name, variables in by_layer.items():
         missing = [name for name, kind in variables if kind == "missing"]
         zero = [name for name, kind in variables if kind == "zero"]
@@ -310,8 +307,10 @@ def missing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             severity=severity,
             layer=layer_name,
             source=layer.source if layer else None,
-            evidence=[Evidence(f"gradient of {name}", "None", "a tensor", layer_name) for name in missing]
-            + [Evidence(f"grad_norm of {name}", 0.0, "> 0 at some sample", layer_name) for name in zero],
+            evidence=[
+                *(Evidence(f"gradient of {name}", "None", "a tensor", layer_name) for name in missing),
+                *(Evidence(f"grad_norm of {name}", 0.0, "> 0 somewhere", layer_name) for name in zero),
+            ],
         )
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Iterator
 
 import numpy as np
 
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import Recording
+from netdoctor.rules import symptoms
 from netdoctor.rules.registry import RuleContext, rule
 
 INIT_FIX = (
@@ -40,15 +40,12 @@ def constant_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
 
     **Fix.** Use a random initializer: ``he_normal`` for ReLU, ``glorot_uniform`` otherwise.
     """
-    if not rec.samples:
-        return
+    constant = set(symptoms.constant_init_layers(rec))
     for layer in rec.kernel_layers:
-        if not layer.feeds_trainable:
+        if layer.name not in constant:
             continue
         low = rec.layer_series(layer.name, "kernel_min")
         high = rec.layer_series(layer.name, "kernel_max")
-        if low.size == 0 or not (math.isfinite(low[0]) and low[0] == high[0]):
-            continue
         value = float(low[0])
         count = int(np.prod(layer.kernel_shape))
         step = int(rec.samples[0]["step"])
@@ -92,10 +89,8 @@ def symmetric_neurons(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
 
     **Options.** ``min_fraction`` (default 0.5): share of symmetric units that fires the rule.
     """
-    if len(rec.samples) < 1:
-        return
     for layer in rec.kernel_layers:
-        if not layer.feeds_trainable:
+        if not (layer.feeds_trainable and layer.trainable):
             continue
         symmetric = rec.layer_series(layer.name, "symmetric_fraction")
         known = np.isfinite(symmetric)

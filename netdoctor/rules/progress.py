@@ -53,7 +53,10 @@ def loss_not_decreasing(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     if not math.isfinite(decrease) or decrease >= ctx["min_relative_decrease"]:
         return
     start, end = symptoms.loss_start_end(rec)
-    change = f"rose by {-decrease:.1%}" if round(decrease, 3) < 0 else f"fell by only {max(decrease, 0.0):.1%}"
+    if round(decrease, 3) < 0:  # as displayed, so a flat loss never reads "rose by 0.0%"
+        change = f"rose by {-decrease:.1%}"
+    else:
+        change = f"fell by only {max(decrease, 0.0):.1%}"
     yield ctx.finding(
         f"the training loss {change} over {rec.steps:,} steps: {start:.4g} at the start, "
         f"{end:.4g} at the end; expected it to fall by at least {ctx['min_relative_decrease']:.0%}.",

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from netdoctor.findings import Severity
 from netdoctor.recording import Recording
 
 #: A run whose smoothed loss fell by less than this fraction of its start "did not learn".
@@ -57,10 +58,10 @@ def num_classes(rec: Recording) -> int | None:
 def chance_accuracy(rec: Recording) -> float | None:
     """Accuracy of always predicting the most frequent class (1/C for balanced data)."""
     fractions = rec.meta.get("class_fractions")
-    if fractions:
+    if fractions and len(fractions) > 1:
         return float(max(fractions))
     classes = num_classes(rec)
-    return 1.0 / classes if classes else None
+    return 1.0 / classes if classes and classes > 1 else None
 
 
 def at_chance(accuracy: float | None, chance: float | None, margin: float = 0.1) -> bool:
@@ -91,8 +92,46 @@ def learning_failed(rec: Recording) -> bool:
 def outcome(rec: Recording) -> str:
     """A short phrase with the run's outcome, for messages: 'loss 2.303 -> 2.301, accuracy 0.11'."""
     start, end = loss_start_end(rec)
-    parts = [f"loss {start:.4g} -> {end:.4g}"]
+    parts = [f"loss {start:.4g} -> {end:.4g}" if math.isfinite(start) else "no finite loss"]
     accuracy = rec.test_accuracy if rec.test_accuracy is not None else final_train_accuracy(rec)
     if is_classifier(rec) and accuracy is not None and math.isfinite(accuracy):
         parts.append(f"accuracy {accuracy:.3f}")
     return ", ".join(parts)
+
+
+def constant_init_layers(rec: Recording) -> list[str]:
+    """Hidden trainable layers whose kernel holds one value at the first sample (ND101's finding)."""
+    if not rec.samples:
+        return []
+    first = rec.samples[0].get("layers", {})
+    names = []
+    for layer in rec.kernel_layers:
+        stats = first.get(layer.name, {})
+        low, high = stats.get("kernel_min"), stats.get("kernel_max")
+        if (
+            layer.trainable
+            and layer.feeds_trainable
+            and layer.kernel_shape
+            and int(np.prod(layer.kernel_shape)) > 1
+            and isinstance(low, (int, float))
+            and math.isfinite(low)
+            and low == high
+        ):
+            names.append(layer.name)
+    return names
+
+
+def gated(rec: Recording) -> tuple[Severity, str]:
+    """Severity of an odd statistic, and the sentence that says why.
+
+    Error only if learning failed and no root cause already explains the statistic: with
+    constant initialization (ND101) dead units and zero gradients are its consequences.
+    """
+    if not learning_failed(rec):
+        return Severity.WARNING, f"The model still learns ({outcome(rec)}), so this is a warning."
+    if constant_init_layers(rec):
+        return Severity.WARNING, (
+            f"The run failed to learn ({outcome(rec)}); this follows from the constant "
+            "initialization reported by ND101."
+        )
+    return Severity.ERROR, f"The run failed to learn ({outcome(rec)})."

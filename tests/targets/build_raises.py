@@ -1,0 +1,5 @@
+"""build_model() raises."""
+
+
+def build_model():
+    raise ValueError("the widths do not add up")
