@@ -13,7 +13,8 @@ be judged again without TensorFlow. Record types:
     per-step training numbers from ``start``: ``loss`` and ``accuracy`` lists.
 ``sample``
     statistics at one sampled ``step``: ``layers`` maps layer name to ``{metric: value}``;
-    ``variables`` maps variable name to ``{metric: value}``.
+    ``variables`` maps variable name to ``{metric: value}``; ``memory_rss`` is the observer
+    process's resident memory in bytes.
 ``eval``
     held-out ``loss``/``accuracy`` at ``step``.
 ``event``
@@ -52,6 +53,7 @@ class LayerInfo:
     is_output: bool = False  # produces a model output
     feeds_trainable: bool = False  # its output reaches a further layer with trainable weights
     source: str | None = None  # "file.py:LINE" where the layer was created, when known
+    inbound: tuple[str, ...] = ()  # names of the layers whose outputs feed this one
 
     @property
     def has_kernel(self) -> bool:
@@ -62,6 +64,7 @@ class LayerInfo:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         if known.get("kernel_shape") is not None:
             known["kernel_shape"] = tuple(known["kernel_shape"])
+        known["inbound"] = tuple(known.get("inbound") or ())
         return cls(**known)
 
 

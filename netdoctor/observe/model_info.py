@@ -71,9 +71,28 @@ def _feeds_trainable(layers: list[keras.layers.Layer]) -> dict[int, bool]:
     return result
 
 
+def _inbound(layers: list[keras.layers.Layer]) -> dict[int, tuple[str, ...]]:
+    """Names of the layers feeding each layer (the previous layer, for a subclassed model)."""
+    wired = any(layer._inbound_nodes for layer in layers)
+    result = {}
+    for index, layer in enumerate(layers):
+        if wired:
+            names = [
+                tensor._keras_history.operation.name
+                for node in layer._inbound_nodes
+                for tensor in node.input_tensors
+                if not isinstance(tensor._keras_history.operation, keras.layers.InputLayer)
+            ]
+            result[id(layer)] = tuple(dict.fromkeys(names))
+        else:
+            result[id(layer)] = (layers[index - 1].name,) if index else ()
+    return result
+
+
 def describe_layers(model: keras.Model) -> list[LayerInfo]:
     layers = leaf_layers(model)
     feeds = _feeds_trainable(layers)
+    inbound = _inbound(layers)
     infos = []
     for layer in layers:
         kernel = kernel_of(layer)
@@ -97,6 +116,7 @@ def describe_layers(model: keras.Model) -> list[LayerInfo]:
                 is_output=shape is not None and not feeds[id(layer)],
                 feeds_trainable=feeds[id(layer)],
                 source=getattr(layer, "_netdoctor_source", None),
+                inbound=inbound[id(layer)],
             )
         )
     return infos

@@ -156,6 +156,7 @@ def observe(spec: dict[str, Any], writer: RecordWriter, phase: Phase) -> None:
         loss=prepared.loss_name,
         from_logits=prepared.from_logits,
         output_activation=prepared.output_activation,
+        labels=prepared.labels,
         optimizer=prepared.optimizer_description,
         learning_rate=setup.learning_rate(model.optimizer),
         notes=list(dataset.notes) + prepared.notes,

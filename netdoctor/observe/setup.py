@@ -38,6 +38,7 @@ class Setup:
     loss_name: str
     from_logits: bool | None
     output_activation: str
+    labels: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -115,6 +116,16 @@ def _default_loss(units: int, activation: str) -> keras.losses.Loss:
     return keras.losses.SparseCategoricalCrossentropy(from_logits=activation != "softmax")
 
 
+def label_format(y: np.ndarray) -> str:
+    """``one-hot``, ``integer`` (class indices) or ``values`` (anything else)."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        return "one-hot"
+    flat = y.reshape(-1)
+    whole = flat.size and np.all(np.isfinite(flat)) and np.all(flat == np.round(flat)) and flat.min() >= 0
+    return "integer" if whole else "values"
+
+
 def _check_fit(model: keras.Model, x: np.ndarray, y: np.ndarray) -> None:
     """Compute the loss on two examples so a model/data mismatch fails here, in one clear line."""
     try:
@@ -159,8 +170,11 @@ def prepare(model: keras.Model, dataset: datasets.Dataset, mnist: bool) -> Setup
     task, one_hot = _LOSS_KINDS.get(loss_name, ("regression", False))
 
     y_train, y_test = dataset.y_train, dataset.y_test
+    labels = {"given": label_format(y_train), "stats": datasets.describe(y_train)}
     num_classes = None
     if task == "multiclass":
+        labels["expected"] = "one-hot" if one_hot else "integer"
+        labels["converted"] = not mnist and labels["given"] != labels["expected"]
         y_train = datasets.labels_for_loss(y_train, units, one_hot)
         y_test = datasets.labels_for_loss(y_test, units, one_hot)
         num_classes = units
@@ -193,5 +207,6 @@ def prepare(model: keras.Model, dataset: datasets.Dataset, mnist: bool) -> Setup
         loss_name=loss_name,
         from_logits=from_logits,
         output_activation=activation,
+        labels=labels,
         notes=notes,
     )

@@ -3,6 +3,8 @@ results (scalars and a few numbers per unit) leave the device."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import tensorflow as tf
 
@@ -91,3 +93,12 @@ def duplicate_fraction(signatures: np.ndarray, rtol: float = 1e-5) -> float:
             duplicate[order[start:end]] = close.sum(axis=1) > 1
         start = end
     return float(duplicate.mean())
+
+
+def resident_memory_bytes() -> int | None:
+    """This process's resident memory now (Linux), or None where it cannot be read."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None

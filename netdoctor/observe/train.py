@@ -287,7 +287,14 @@ class Trainer:
             name: {key: float(np.asarray(value)) for key, value in entry.items()}
             for name, entry in variable_stats.items()
         }
-        self.writer.write("sample", step=step, loss=float(loss), layers=layers, variables=variables)
+        self.writer.write(
+            "sample",
+            step=step,
+            loss=float(loss),
+            layers=layers,
+            variables=variables,
+            memory_rss=stats.resident_memory_bytes(),
+        )
         self._note_nonfinite(step, layers, variables)
 
     def _note_nonfinite(self, step: int, layers: dict, variables: dict) -> None:
