@@ -107,8 +107,11 @@ class Trainer:
         batch_size: int,
         seed: int,
         probe_size: int = 256,
-        on_step: Callable[[int], None] | None = None,
+        sample_steps: set[int] | None = None,
+        eval_steps: set[int] | None = None,
     ) -> None:
+        """``sample_steps`` and ``eval_steps`` default to :func:`sample_schedule` and
+        :func:`eval_schedule`; an empty set turns that instrumentation off."""
         self.setup = setup
         self.model = setup.model
         self.writer = writer
@@ -141,7 +144,8 @@ class Trainer:
         self.capture = ActivationCapture(watched)
         probe = rng.permutation(len(setup.x_train))[: min(probe_size, len(setup.x_train))]
         self.probe_x = tf.constant(setup.x_train[probe])
-        self.on_step = on_step or (lambda step: None)
+        self.sample_steps = sample_schedule(steps) if sample_steps is None else sample_steps
+        self.eval_steps = eval_schedule(steps) if eval_steps is None else eval_steps
         self.variable_layers = {v.path: layer.name for layer in layers for v in layer.trainable_weights}
         self.nonfinite_noted = False
 
@@ -227,7 +231,7 @@ class Trainer:
 
     def run(self) -> int:
         """Train; return the number of steps run (fewer if the loss became non-finite)."""
-        samples, evaluations = sample_schedule(self.steps), eval_schedule(self.steps)
+        samples, evaluations = self.sample_steps, self.eval_steps
         batches = datasets.batches(len(self.setup.x_train), self.batch_size, self.seed)
         x_all, y_all = self.setup.x_train, self.setup.y_train
         pending: list[tuple[tf.Tensor, tf.Tensor]] = []
@@ -256,7 +260,6 @@ class Trainer:
             if step in evaluations:
                 loss, accuracy = self.evaluate(limit=None if step == self.steps - 1 else 1000)
                 self.writer.write("eval", step=step, loss=loss, accuracy=accuracy)
-            self.on_step(step)
         if pending:
             self._flush(flushed, pending)
         ran = step + 1
