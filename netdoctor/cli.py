@@ -102,11 +102,13 @@ def _write(text: str, output: Path | None) -> None:
 def _emit(report, fmt: OutputFormat, output: Path | None, no_color: bool) -> None:
     if fmt is OutputFormat.json:
         _write(render_json(report, __version__), output)
-    elif output is not None:
-        with output.open("w", encoding="utf-8") as handle:
-            render_text(report, Console(file=handle, no_color=True, highlight=False, width=100))
-    else:
-        render_text(report, make_console(no_color=no_color))
+        return
+    console = make_console(no_color=no_color or output is not None)
+    if output is not None or not console.is_terminal:
+        console.width = 100
+    with console.capture() as captured:
+        render_text(report, console)
+    _write("\n".join(line.rstrip() for line in captured.get().splitlines()), output)
 
 
 def _settings_from(

@@ -32,18 +32,17 @@ FLUSH_EVERY = 50
 
 
 def sample_schedule(steps: int) -> set[int]:
-    """Dense early, where initialization problems show, sparse later: 0-9, every 10 to 100,
-    every 50 to 500, then every 100, and the last step."""
-    chosen = set(range(min(steps, 10)))
-    chosen.update(range(10, min(steps, 100), 10))
-    chosen.update(range(100, min(steps, 500), 50))
-    chosen.update(range(500, steps, 100))
+    """Dense early, where initialization problems show, sparse later: steps 0-4, 8, 16, 32, 64,
+    then every 100, and the last step."""
+    chosen = set(range(min(steps, 5)))
+    chosen.update(s for s in (8, 16, 32, 64) if s < steps)
+    chosen.update(range(100, steps, 100))
     if steps:
         chosen.add(steps - 1)
     return chosen
 
 
-def eval_schedule(steps: int, evaluations: int = 10) -> set[int]:
+def eval_schedule(steps: int, evaluations: int = 5) -> set[int]:
     """Evenly spread held-out evaluations, always including the last step."""
     every = max(1, steps // evaluations)
     return {s for s in range(every - 1, steps, every)} | ({steps - 1} if steps else set())
@@ -258,7 +257,7 @@ class Trainer:
                     self.writer.write("event", kind="non_finite", where="loss", step=nonfinite_at)
                     stop_after = step + 1
             if step in evaluations:
-                loss, accuracy = self.evaluate(limit=None if step == self.steps - 1 else 1000)
+                loss, accuracy = self.evaluate(limit=None if step == self.steps - 1 else 500)
                 self.writer.write("eval", step=step, loss=loss, accuracy=accuracy)
         if pending:
             self._flush(flushed, pending)
