@@ -22,7 +22,9 @@ from netdoctor.config import Settings, load_settings, split_selectors
 from netdoctor.errors import NetdoctorError
 from netdoctor.findings import ExitCode
 from netdoctor.judge import diagnose
+from netdoctor.output.github import render_github
 from netdoctor.output.json_report import render_json
+from netdoctor.output.sarif import render_sarif
 from netdoctor.output.text import make_console, render_text
 from netdoctor.recording import Recording
 
@@ -39,6 +41,8 @@ app = typer.Typer(
 class OutputFormat(str, enum.Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
 
 
 class FailOn(str, enum.Enum):
@@ -102,6 +106,12 @@ def _write(text: str, output: Path | None) -> None:
 def _emit(report, fmt: OutputFormat, output: Path | None, no_color: bool) -> None:
     if fmt is OutputFormat.json:
         _write(render_json(report, __version__), output)
+        return
+    if fmt is OutputFormat.sarif:
+        _write(render_sarif(report, __version__), output)
+        return
+    if fmt is OutputFormat.github:
+        _write(render_github(report), output)
         return
     console = make_console(no_color=no_color or output is not None)
     if output is not None or not console.is_terminal:

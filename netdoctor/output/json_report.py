@@ -41,15 +41,15 @@ def render_json(report: Report, tool_version: str) -> str:
         "settings": report.settings,
         "incomplete_reason": incomplete_reason(rec),
     }
-    return json.dumps(_plain(document), sort_keys=True, indent=2, allow_nan=False)
+    return json.dumps(jsonable(document), sort_keys=True, indent=2, allow_nan=False)
 
 
-def _plain(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """Only JSON types: numpy scalars unwrapped, non-finite floats as strings, others as str."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
-        return [_plain(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):

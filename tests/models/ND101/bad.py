@@ -1,0 +1,16 @@
+"""ND101 bad: zero-initialized hidden layers (Sequential, dense, 10 classes)."""
+
+import keras
+
+
+def build_model():
+    model = keras.Sequential(
+        [
+            keras.Input((784,)),
+            keras.layers.Dense(32, activation="relu", kernel_initializer="zeros"),
+            keras.layers.Dense(32, activation="relu", kernel_initializer="zeros"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="sparse_categorical_crossentropy")
+    return model
