@@ -120,7 +120,7 @@ def observe(spec: dict[str, Any], writer: RecordWriter, phase: Phase) -> None:
     import keras
     import tensorflow as tf
 
-    from netdoctor.observe import model_info, setup, train
+    from netdoctor.observe import model_info
 
     writer.write("meta", tensorflow=tf.__version__, keras=keras.__version__)
     keras.utils.set_random_seed(spec["seed"])
@@ -137,6 +137,31 @@ def observe(spec: dict[str, Any], writer: RecordWriter, phase: Phase) -> None:
     model, origin = model_from(module, display)
     phase.name = "loading data"
     dataset, is_mnist = dataset_from(module, display, spec["data"], spec["seed"])
+    ran = observe_model(
+        model, origin, dataset, is_mnist, writer, phase,
+        steps=spec["steps"], batch_size=spec["batch_size"], seed=spec["seed"],
+    )  # fmt: skip
+    writer.write("end", steps=ran, duration_s=time.perf_counter() - started)
+
+
+def observe_model(
+    model,
+    origin: str,
+    dataset: datasets.Dataset,
+    is_mnist: bool,
+    writer,
+    phase: Phase,
+    *,
+    steps: int,
+    batch_size: int,
+    seed: int,
+) -> int:
+    """Prepare ``model`` for ``dataset``, describe it, train it under observation.
+
+    ``writer`` is anything with ``write(type, **fields)``. Returns the steps run.
+    """
+    from netdoctor.observe import model_info, setup, train
+
     phase.name = "preparing the model"
     prepared = setup.prepare(model, dataset, mnist=is_mnist)
     layers = model_info.describe_layers(model)
@@ -161,16 +186,11 @@ def observe(spec: dict[str, Any], writer: RecordWriter, phase: Phase) -> None:
         learning_rate=setup.learning_rate(model.optimizer),
         notes=list(dataset.notes) + prepared.notes,
     )
-
     phase.name = "training"
-    trainer = train.Trainer(
-        prepared, writer, steps=spec["steps"], batch_size=spec["batch_size"], seed=spec["seed"]
-    )
+    trainer = train.Trainer(prepared, writer, steps=steps, batch_size=batch_size, seed=seed)
     ran = trainer.run()
-    writer.write(
-        "meta", variables=model_info.describe_variables(model, trainer.missing_gradients)
-    )
-    writer.write("end", steps=ran, duration_s=time.perf_counter() - started)
+    writer.write("meta", variables=model_info.describe_variables(model, trainer.missing_gradients))
+    return ran
 
 
 def main(argv: list[str] | None = None) -> int:

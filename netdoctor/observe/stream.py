@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any, BinaryIO
 
-from netdoctor.recording import dumps
+from netdoctor.recording import Recording, dumps
 
 
 class RecordWriter:
@@ -27,3 +28,13 @@ class RecordWriter:
         if self._out is not None:
             self._out.close()
             self._out = None
+
+
+class MemoryWriter:
+    """Folds records straight into a Recording, for observation inside the calling process."""
+
+    def __init__(self, recording: Recording | None = None) -> None:
+        self.recording = recording if recording is not None else Recording()
+
+    def write(self, type: str, **fields: Any) -> None:
+        self.recording.add(json.loads(dumps({"type": type, **fields})))

@@ -1,0 +1,58 @@
+"""pytest plugin: a ``netdoctor`` fixture configured from ``[tool.netdoctor]``, and a marker.
+
+    def test_classifier_learns(netdoctor):
+        netdoctor.assert_healthy("models/classifier.py")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+import pytest
+
+from netdoctor import testing
+from netdoctor.config import Settings, load_settings
+from netdoctor.findings import Report
+
+
+class Doctor:
+    """``netdoctor.testing`` with the project's settings as defaults; keywords override them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def _run(self, overrides: dict[str, Any]) -> dict[str, Any]:
+        s = self.settings
+        defaults = {
+            "steps": s.steps,
+            "batch_size": s.batch_size,
+            "data": s.data,
+            "seed": s.seed,
+            "select": s.select or None,
+            "ignore": s.ignore or None,
+            "options": s.rule_options,
+        }
+        return {**defaults, **overrides}
+
+    def check(self, target: testing.Target, **overrides: Any) -> Report:
+        return testing.check(target, **self._run(overrides))
+
+    def assert_healthy(self, target: testing.Target, **overrides: Any) -> Report:
+        __tracebackhide__ = True
+        fail_on = overrides.pop("fail_on", self.settings.fail_on)
+        return testing.assert_healthy(self.check(target, **overrides), fail_on=fail_on)
+
+    def assert_findings(self, target: testing.Target, codes: Iterable[str], **overrides: Any) -> Report:
+        __tracebackhide__ = True
+        return testing.assert_findings(self.check(target, **overrides), codes)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "netdoctor: the test trains a model under netdoctor (seconds)")
+
+
+@pytest.fixture
+def netdoctor(request: pytest.FixtureRequest) -> Doctor:
+    """Check models with the settings of the nearest ``[tool.netdoctor]`` above the test file."""
+    return Doctor(load_settings(Path(str(request.path))))

@@ -1,0 +1,117 @@
+"""Assertions for test suites: keep a fixed model healthy, keep a known-bad one caught.
+
+    from netdoctor.testing import assert_healthy, assert_findings
+
+    def test_model_learns():
+        assert_healthy("models/classifier.py")          # a model file or training script
+        assert_healthy(build_model, steps=200)           # or a model / a factory, in-process
+
+    def test_zero_init_is_caught():
+        assert_findings("models/zero_init.py", {"ND101", "ND102"})
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from typing import Any, Callable, Iterable, Union
+
+from netdoctor.findings import ExitCode, Report
+from netdoctor.judge import diagnose
+from netdoctor.recording import Recording
+
+#: What can be checked: a path to a target file, a ``keras.Model``, or a function returning one.
+Target = Union[str, os.PathLike, Callable[[], Any], Any]
+#: Data: a ``--data`` source (``mnist``, ``mnist-full``, ``PATH.npz``) or ``((x, y), (x, y))``.
+Data = Union[str, tuple]
+
+
+def check(
+    target: Target,
+    *,
+    steps: int = 300,
+    batch_size: int = 50,
+    data: Data = "mnist",
+    seed: int = 0,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    options: dict[str, dict[str, Any]] | None = None,
+) -> Report:
+    """Observe ``target`` and judge it.
+
+    A path runs in a child process exactly as ``netdoctor check`` does; a model or a factory
+    is trained in this process (it must then be importable here, with TensorFlow).
+    """
+    if isinstance(target, (str, os.PathLike)):
+        if not isinstance(data, str):
+            raise TypeError("a target file takes data as a source name or an .npz path")
+        from netdoctor.supervise import observe
+        from netdoctor.target import inspect_target
+
+        recording = observe(inspect_target(target), steps=steps, batch_size=batch_size, data=data, seed=seed)
+    else:
+        recording = _observe_in_process(target, steps=steps, batch_size=batch_size, data=data, seed=seed)
+    settings = {"steps": steps, "batch_size": batch_size, "seed": seed}
+    return diagnose(recording, select=select, ignore=ignore, options=options, settings=settings)
+
+
+def _observe_in_process(target: Any, *, steps: int, batch_size: int, data: Data, seed: int) -> Recording:
+    import keras
+    import numpy as np
+
+    from netdoctor import data as datasets
+    from netdoctor.observe.runner import Phase, observe_model
+    from netdoctor.observe.stream import MemoryWriter
+
+    started = time.perf_counter()
+    writer = MemoryWriter()
+    keras.utils.set_random_seed(seed)
+    model = target if isinstance(target, keras.Model) else target()
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"expected a keras.Model or a function returning one, got {type(model).__name__}")
+    name = getattr(target, "__qualname__", None) or model.name
+    writer.write("meta", target=name, mode="model", steps_planned=steps, batch_size=batch_size, seed=seed)
+    if isinstance(data, str):
+        dataset = datasets.load_mnist_full() if data == "mnist-full" else datasets.load(data, seed)
+        is_mnist = data in ("mnist", "mnist-full")
+    else:
+        (x_train, y_train), (x_test, y_test) = data
+        arrays = [np.asarray(a) for a in (x_train, y_train, x_test, y_test)]
+        dataset, is_mnist = datasets.Dataset(*arrays, source="arrays given to netdoctor.testing"), False
+    ran = observe_model(
+        model, "the given model", dataset, is_mnist, writer, Phase(),
+        steps=steps, batch_size=batch_size, seed=seed,
+    )  # fmt: skip
+    writer.write("end", steps=ran, duration_s=time.perf_counter() - started)
+    return writer.recording
+
+
+def report_text(report: Report) -> str:
+    """The report as plain text, as ``netdoctor check`` prints it without colours."""
+    from rich.console import Console
+
+    from netdoctor.output.text import render_text
+
+    buffer = io.StringIO()
+    render_text(report, Console(file=buffer, no_color=True, highlight=False, width=100))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
+
+
+def assert_healthy(target: Target, *, fail_on: str = "error", **run: Any) -> Report:
+    """Fail (with the whole report as the message) unless no finding reaches ``fail_on``."""
+    __tracebackhide__ = True
+    report = target if isinstance(target, Report) else check(target, **run)
+    if report.exit_code(fail_on) is not ExitCode.OK:
+        raise AssertionError(f"netdoctor found problems:\n{report_text(report)}")
+    return report
+
+
+def assert_findings(target: Target | Report, codes: Iterable[str], **run: Any) -> Report:
+    """Fail unless the report has a finding for every code in ``codes`` (a known-bad model stays caught)."""
+    __tracebackhide__ = True
+    report = target if isinstance(target, Report) else check(target, **run)
+    missing = sorted(set(codes) - report.codes())
+    if missing:
+        raise AssertionError(f"netdoctor did not report {', '.join(missing)}:\n{report_text(report)}")
+    return report

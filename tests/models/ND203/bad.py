@@ -1,0 +1,22 @@
+"""ND203 bad: a subclassed model cuts its first layer off with stop_gradient."""
+
+import keras
+
+
+class Classifier(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.features = keras.layers.Dense(64, activation="relu")
+        self.classes = keras.layers.Dense(10)
+
+    def call(self, x):
+        return self.classes(keras.ops.stop_gradient(self.features(x)))
+
+
+def build_model():
+    model = Classifier()
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    return model

@@ -1,0 +1,20 @@
+"""ND204 good: the same schedule with decay_steps=1000, as intended."""
+
+import keras
+
+
+class Classifier(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = keras.layers.Dense(64, activation="relu")
+        self.out = keras.layers.Dense(10, activation="softmax")
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+
+def build_model():
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.05, decay_steps=1000, decay_rate=0.5)
+    model = Classifier()
+    model.compile(optimizer=keras.optimizers.SGD(schedule), loss="sparse_categorical_crossentropy")
+    return model

@@ -1,0 +1,20 @@
+"""ND402 good: the same classifier where the 90/10 label depends on the features."""
+
+import keras
+import numpy as np
+
+
+def load_data():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2000, 16)).astype("float32")
+    y = (x[:, 0] + 0.5 * x[:, 1] > 1.5).astype("float32")
+    return (x[:1600], y[:1600]), (x[1600:], y[1600:])
+
+
+def build_model():
+    inputs = keras.Input((16,))
+    hidden = keras.layers.Dense(16, activation="relu")(inputs)
+    outputs = keras.layers.Dense(1, activation="sigmoid")(hidden)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="binary_crossentropy")
+    return model
