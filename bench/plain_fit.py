@@ -2,11 +2,15 @@
 for the same steps on the same data, then evaluate it, as a user's script would."""
 
 import sys
+from pathlib import Path
 
 import keras
 import numpy as np
 
 from netdoctor import data
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+from fixed import build_model  # noqa: E402
 
 STEPS, BATCH = int(sys.argv[1]), int(sys.argv[2])
 
@@ -14,19 +18,7 @@ keras.utils.set_random_seed(0)
 dataset = data.load("mnist", seed=0)
 x_train = data.scale_images(dataset.x_train).reshape(-1, 784)
 x_test = data.scale_images(dataset.x_test).reshape(-1, 784)
-model = keras.Sequential(
-    [
-        keras.Input(shape=(784,)),
-        keras.layers.Dense(16, activation="relu", kernel_initializer="he_normal"),
-        keras.layers.Dense(16, activation="relu", kernel_initializer="he_normal"),
-        keras.layers.Dense(10),
-    ]
-)
-model.compile(
-    optimizer=keras.optimizers.SGD(learning_rate=0.03),
-    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-    metrics=["accuracy"],
-)
+model = build_model()
 copies = -(-STEPS * BATCH // len(x_train))
 model.fit(
     np.tile(x_train, (copies, 1))[: STEPS * BATCH],

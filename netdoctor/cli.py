@@ -136,6 +136,9 @@ def _settings_from(
 @app.command()
 def check(
     target: Annotated[Path, typer.Argument(help="A Python file: a model file with build_model(), or a training script.")],
+    script_args: Annotated[
+        Optional[list[str]], typer.Argument(metavar="SCRIPT_ARGS", help="Arguments for a training script, after --.")
+    ] = None,
     steps: Annotated[Optional[int], typer.Option(help="Training steps to observe.  [default: 1000]")] = None,
     batch_size: Annotated[Optional[int], typer.Option(help="Examples per step.  [default: 50]")] = None,
     data: Annotated[
@@ -200,6 +203,7 @@ def check(
             batch_size=settings.batch_size,
             data=settings.data,
             seed=settings.seed,
+            argv=script_args,
             on_record=on_record,
             echo_output=debug,
         )

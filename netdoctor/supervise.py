@@ -38,12 +38,13 @@ def observe(
     batch_size: int,
     data: str,
     seed: int,
+    argv: list[str] | None = None,
     on_record: RecordCallback | None = None,
     echo_output: bool = False,
 ) -> Recording:
     """Run ``target`` in an observer process and return everything it recorded.
 
-    ``echo_output`` passes the target's own output through to stderr (for ``--debug``);
+    ``argv`` is the script's own command line (script mode). ``echo_output`` passes the target's own output through to stderr (for ``--debug``);
     otherwise it is kept and only shown when the run fails.
     """
     read_fd, write_fd = os.pipe()
@@ -56,6 +57,7 @@ def observe(
         "batch_size": batch_size,
         "data": data,
         "seed": seed,
+        "argv": list(argv or []),
     }
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+import json
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import tensorflow as tf
@@ -11,6 +12,32 @@ import tensorflow as tf
 from netdoctor.observe import stats
 from netdoctor.observe.stream import RecordWriter
 from netdoctor.observe.train import FLUSH_EVERY, sample_schedule
+from netdoctor.recording import Recording, dumps
+
+
+class Records:
+    """Where observations go: the child's record stream, or a Recording in this process.
+
+    Remembers the meta fields written, so one observer can leave alone what another described.
+    """
+
+    def __init__(self, write: Callable[[str, dict[str, Any]], None]) -> None:
+        self._write = write
+        self.meta_fields: set[str] = set()
+
+    @classmethod
+    def streaming(cls, writer: RecordWriter) -> Records:
+        return cls(lambda type, fields: writer.write(type, **fields))
+
+    @classmethod
+    def collecting(cls, recording: Recording) -> Records:
+        """Fold records straight into ``recording`` (through JSON, as a saved run would be)."""
+        return cls(lambda type, fields: recording.add(json.loads(dumps({"type": type, **fields}))))
+
+    def write(self, type: str, **fields: Any) -> None:
+        if type == "meta":
+            self.meta_fields.update(fields)
+        self._write(type, fields)
 
 
 class StepLimitReached(BaseException):
@@ -25,8 +52,8 @@ class StepLog:
     A step without a known loss ends the loss stream, so ``train`` records never have gaps.
     """
 
-    def __init__(self, writer: RecordWriter, *, horizon: int, limit: int | None = None) -> None:
-        self.writer = writer
+    def __init__(self, records: Records, *, horizon: int, limit: int | None = None) -> None:
+        self.records = records
         self.limit = limit
         self.schedule = sample_schedule(horizon)
         self.steps = 0
@@ -61,7 +88,7 @@ class StepLog:
         record: dict[str, Any] = {"start": self._start, "loss": self._loss}
         if any(a is not None for a in self._accuracy):
             record["accuracy"] = [np.nan if a is None else a for a in self._accuracy]
-        self.writer.write("train", **record)
+        self.records.write("train", **record)
         self._start += len(self._loss)
         self._loss, self._accuracy = [], []
 
@@ -69,8 +96,8 @@ class StepLog:
 class SampleWriter:
     """Writes ``sample`` records as model mode does, and the first non-finite value as an event."""
 
-    def __init__(self, writer: RecordWriter) -> None:
-        self.writer = writer
+    def __init__(self, records: Records) -> None:
+        self.records = records
         self.variable_layers: dict[str, str] = {}
         self._nonfinite_noted = False
 
@@ -96,7 +123,7 @@ class SampleWriter:
         fields: dict[str, Any] = {"step": step, "layers": layer_records, "variables": variable_records}
         if loss is not None:
             fields["loss"] = float(loss)
-        self.writer.write("sample", **fields)
+        self.records.write("sample", **fields)
         self._note_nonfinite(step, layer_records, variable_records)
 
     def _note_nonfinite(self, step: int, layers: dict, variables: dict) -> None:
@@ -119,7 +146,7 @@ class SampleWriter:
             return
         self._nonfinite_noted = True
         kind, layer, variable = where
-        self.writer.write("event", kind="non_finite", where=kind, step=step, layer=layer, variable=variable)
+        self.records.write("event", kind="non_finite", where=kind, step=step, layer=layer, variable=variable)
 
 
 class KernelWatch:

@@ -1,0 +1,14 @@
+"""Record a Keras ``fit`` in your own process, then judge it: ``netdoctor.diagnose(recorder.recording)``.
+
+Imports TensorFlow (``import netdoctor`` alone does not)::
+
+    from netdoctor.keras import Recorder
+
+    recorder = Recorder(x_train, y_train)
+    model.fit(x_train, y_train, epochs=3, callbacks=[recorder])
+    print(netdoctor.diagnose(recorder.recording).codes())
+"""
+
+from netdoctor.observe.keras_fit import Recorder
+
+__all__ = ["Recorder"]
