@@ -1,8 +1,9 @@
 """Synthetic recordings for rule tests, built from the records an observer streams (no TensorFlow).
 
 ``make_recording`` starts from a healthy run of the given layers and lets a test override any
-per-layer or per-variable metric; ``healthy_mlp`` and ``zero_init_mlp`` are the two reference
-runs of a 784-16-16-10 MNIST MLP.
+per-layer or per-variable metric, run fact or per-sample field; ``healthy_mlp`` and
+``zero_init_mlp`` are the two reference runs of a 784-16-16-10 MNIST MLP. ``run`` and ``only``
+apply one rule to a recording.
 """
 
 from __future__ import annotations
@@ -14,18 +15,46 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from netdoctor.findings import Finding
 from netdoctor.recording import LayerInfo, Recording, dumps
+from netdoctor.rules import REGISTRY
 
 #: Share of each digit in the MNIST training set: always guessing "1" scores 0.1124.
 MNIST_CLASS_FRACTIONS = [
     0.0987, 0.1124, 0.0993, 0.1022, 0.0974, 0.0904, 0.0986, 0.1044, 0.0975, 0.0991,
 ]
 
+#: MNIST pixels as netdoctor feeds them: scaled to [0, 1].
+MNIST_INPUT_STATS = {"min": 0.0, "max": 1.0, "mean": 0.1315, "std": 0.3088, "nonfinite": 0.0}
+
 #: Outcome of a run that fails to learn: flat loss at ln 10, accuracy at chance.
 NOT_LEARNING = {"loss": (2.3026, 2.3010), "accuracy": (0.10, 0.11), "test_accuracy": 0.1135}
 
 #: A metric value: one number for every sample, one per sample, or None to leave it unrecorded.
 Value = float | Sequence[float] | None
+
+SAMPLES = 20  # make_recording's default: steps 0, 53, 105, ..., 999
+
+
+def run(code: str, rec: Recording, **options) -> list[Finding]:
+    """The findings of rule ``code`` on ``rec``, with ``options`` over its defaults."""
+    findings = REGISTRY[code].run(rec, options)
+    assert all(f.code == code and f.name == REGISTRY[code].name for f in findings)
+    return findings
+
+
+def only(code: str, rec: Recording, **options) -> Finding:
+    """The single finding of rule ``code`` on ``rec``."""
+    findings = run(code, rec, **options)
+    assert len(findings) == 1, [f.message for f in findings]
+    return findings[0]
+
+
+def series(*parts: tuple[float, int]) -> list[float]:
+    """Per-sample values from (value, count) runs: series((0.1, 12), (0.75, 8))."""
+    values = [value for value, count in parts for _ in range(count)]
+    assert len(values) == SAMPLES
+    return values
 
 
 def dense(
@@ -36,6 +65,7 @@ def dense(
     *,
     is_output: bool = False,
     line: int = 10,
+    inbound: tuple[str, ...] = (),
 ) -> LayerInfo:
     """A Dense layer as the observer describes it; an output layer feeds no further layer."""
     return LayerInfo(
@@ -49,14 +79,20 @@ def dense(
         is_output=is_output,
         feeds_trainable=not is_output,
         source=f"model.py:{line}",
+        inbound=inbound,
     )
 
 
+#: The input layer a functional or Sequential model starts with (a subclassed model has none).
+INPUT_LAYER = LayerInfo(name="input_layer", kind="InputLayer", feeds_trainable=True)
+
+
 def mlp_layers(widths: Sequence[int] = (784, 16, 16, 10), activation: str = "relu") -> list[LayerInfo]:
-    """Dense layers named as Keras names them (dense, dense_1, ...), the last one a softmax."""
+    """A Sequential model's layers as Keras names them (input_layer, dense, dense_1, ...), each
+    Dense reading the one before, the last one a softmax."""
     count = len(widths) - 1
     names = ["dense"] + [f"dense_{i}" for i in range(1, count)]
-    return [
+    return [INPUT_LAYER] + [
         dense(
             names[i],
             widths[i],
@@ -64,6 +100,7 @@ def mlp_layers(widths: Sequence[int] = (784, 16, 16, 10), activation: str = "rel
             "softmax" if i == count - 1 else activation,
             is_output=i == count - 1,
             line=10 + i,
+            inbound=(names[i - 1],) if i else (),
         )
         for i in range(count)
     ]
@@ -110,7 +147,7 @@ def make_recording(
     loss: tuple[float, float] | Sequence[float] = (2.3, 0.3),
     accuracy: tuple[float, float] | Sequence[float] | None = (0.1, 0.92),
     test_accuracy: float | None = 0.9,
-    num_samples: int = 20,
+    num_samples: int = SAMPLES,
     layer_metrics: dict[str, dict[str, Value]] | None = None,
     variable_metrics: dict[str, dict[str, Value]] | None = None,
     missing_gradients: Iterable[str] = (),
@@ -118,6 +155,8 @@ def make_recording(
     task: str = "multiclass",
     num_classes: int | None = 10,
     class_fractions: list[float] | None = MNIST_CLASS_FRACTIONS,
+    meta: dict[str, Any] | None = None,
+    sample_fields: dict[str, Value] | None = None,
 ) -> Recording:
     """A complete recording of a run, healthy except for what the arguments override.
 
@@ -125,7 +164,10 @@ def make_recording(
     Samples are ``num_samples`` evenly spaced steps from 0 to ``steps - 1``. Each layer and
     variable metric starts from :func:`healthy_layer_metrics`; ``layer_metrics`` and
     ``variable_metrics`` replace single metrics. A kernel variable's gradient norm follows its
-    layer's, a bias's is half of it. Records go through the JSON writer, as a saved run would.
+    layer's, a bias's is half of it. ``meta`` replaces run facts (loss, labels, input_stats, ...);
+    ``sample_fields`` replaces per-sample fields besides the metrics (``memory_rss``, which
+    starts at 700 MB and levels off at 730 MB by the fourth sample). Records go through the
+    JSON writer, as a saved run would.
     """
     layers = mlp_layers() if layers is None else layers
     sample_steps = np.linspace(0, steps - 1, num_samples).round().astype(int)
@@ -139,15 +181,25 @@ def make_recording(
     for name, changes in (variable_metrics or {}).items():
         per_variable[name] = _override(per_variable[name], changes, num_samples)
 
+    per_sample = _override(
+        {"memory_rss": 700e6 + 10e6 * np.minimum(np.arange(num_samples), 3)}, sample_fields, num_samples
+    )
     train_loss = _series(loss, steps, seed=1)
     train_accuracy = None if accuracy is None else _series(accuracy, steps, seed=2)
     records: list[dict[str, Any]] = [
         {
             "type": "meta", "target": "model.py", "mode": "model", "data": "mnist", "task": task,
             "num_classes": num_classes, "class_fractions": class_fractions,
-            "loss": "sparse_categorical_crossentropy", "from_logits": False, "optimizer": "Adam",
+            "loss": "sparse_categorical_crossentropy", "from_logits": False,
+            "output_activation": "softmax", "optimizer": "Adam(learning_rate=0.001)",
             "learning_rate": 1e-3, "steps_planned": steps, "batch_size": 32, "seed": 0,
+            "train_examples": 4000, "input_shape": [784], "input_stats": dict(MNIST_INPUT_STATS),
+            "labels": {
+                "given": "integer", "expected": "integer", "converted": False,
+                "stats": {"min": 0.0, "max": 9.0, "mean": 4.5, "std": 2.87, "nonfinite": 0.0},
+            },
             "layers": [asdict(layer) for layer in layers], "variables": variables,
+            **(meta or {}),
         }
     ]
     for start in range(0, steps, 100):
@@ -162,6 +214,7 @@ def make_recording(
                 "step": int(step),
                 "layers": _at(per_layer, i),
                 "variables": _at(per_variable, i),
+                **{field: float(values[i]) for field, values in per_sample.items()},
             }
         )
     records += [{"type": "event", **event} for event in events]

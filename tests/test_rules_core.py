@@ -9,35 +9,23 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from netdoctor.findings import Finding, Severity
-from netdoctor.recording import Recording
+from netdoctor.findings import Severity
 import netdoctor.rules
 from netdoctor.rules import REGISTRY, all_rules, get_rule, rule
-from synthetic import NOT_LEARNING, healthy_mlp, make_recording, mlp_layers, zero_init_mlp
+from synthetic import (
+    NOT_LEARNING,
+    SAMPLES,
+    healthy_mlp,
+    make_recording,
+    mlp_layers,
+    only,
+    run,
+    series,
+    zero_init_mlp,
+)
 
 CORE = ["ND101", "ND102", "ND201", "ND202", "ND203", "ND301", "ND303", "ND401", "ND402"]
 SECTIONS = ["**What it checks.**", "**Why it matters.**", "**Example.**", "**Fix.**"]
-SAMPLES = 20  # make_recording's default: steps 0, 53, 105, ..., 999
-
-
-def run(code: str, rec: Recording, **options) -> list[Finding]:
-    findings = REGISTRY[code].run(rec, options)
-    assert all(f.code == code and f.name == REGISTRY[code].name for f in findings)
-    return findings
-
-
-def only(code: str, rec: Recording, **options) -> Finding:
-    findings = run(code, rec, **options)
-    assert len(findings) == 1, [f.message for f in findings]
-    return findings[0]
-
-
-def series(*parts: tuple[float, int]) -> list[float]:
-    """Per-sample values from (value, count) runs: series((0.1, 12), (0.75, 8))."""
-    values = [value for value, count in parts for _ in range(count)]
-    assert len(values) == SAMPLES
-    return values
-
 
 # ---- registry --------------------------------------------------------------------------------
 def test_every_core_rule_is_registered_with_its_family():
@@ -228,8 +216,7 @@ def test_nd203_silent_when_the_gradient_is_zero_only_sometimes():
 
 
 def test_nd203_skips_frozen_layers():
-    layers = mlp_layers()
-    layers[0] = replace(layers[0], trainable=False)
+    layers = [replace(layer, trainable=False) if layer.name == "dense" else layer for layer in mlp_layers()]
     zero = {"dense": {"grad_norm": 0.0}}
     rec = healthy_mlp(layers=layers, layer_metrics=zero, missing_gradients=["dense/bias"])
     assert run("ND203", rec) == []

@@ -21,6 +21,7 @@ import tensorflow as tf
 
 from netdoctor.observe import model_info
 from netdoctor.observe.samples import KernelWatch, Records, SampleWriter, StepLog
+from netdoctor.observe.setup import learning_rate
 from netdoctor.observe.sources import UserCode
 from netdoctor.recording import LayerInfo
 
@@ -122,11 +123,11 @@ class FunctionWatch:
                 return apply(optimizer, grads, trainable_variables)
             if watch._calling:  # tracing one of the user's functions: it trains
                 watch._calling[0].training = True
-                watch._watch(variables)
+                watch._watch(optimizer, variables)
                 return apply(optimizer, grads, trainable_variables)
             if not tf.executing_eagerly():
                 return apply(optimizer, grads, trainable_variables)
-            watch._watch(variables)
+            watch._watch(optimizer, variables)
             step, before = watch._before_step()
             result = apply(optimizer, grads, trainable_variables)
             watch._step_done(step, watch._eager_loss, before)
@@ -184,7 +185,8 @@ class FunctionWatch:
             info.retraces += 1
             if info.first_retrace_step is None:
                 info.first_retrace_step = step
-            info.changed.update(name for name, value in values.items() if info.previous.get(name, value) != value)
+            changed = [name for name, value in values.items() if info.previous.get(name, value) != value]
+            info.changed.update(changed)
         info.previous = values
         if info.training:
             self._step_done(step, _first_scalar(result), before)
@@ -192,6 +194,7 @@ class FunctionWatch:
 
     # ---- training steps ---------------------------------------------------------------------------
     def _before_step(self) -> tuple[int, Any]:
+        self.steps.start()
         sampled = self._kernels is not None and self.steps.sampling
         return self.steps.steps, self._kernels.before() if sampled else None
 
@@ -204,8 +207,8 @@ class FunctionWatch:
         self._report_created(step)
         self.steps.done(None if loss is None else float(loss))
 
-    def _watch(self, variables: list[Any]) -> None:
-        """Describe the trained variables (once per set) and watch their kernels."""
+    def _watch(self, optimizer: Any, variables: list[Any]) -> None:
+        """Describe the optimizer and the variables it trains (once per set); watch the kernels."""
         key = tuple(id(v) for v in variables)
         if key == self._trained or not variables:
             return
@@ -225,7 +228,10 @@ class FunctionWatch:
         else:
             layers, kernels, described = _layers_of(variables)
             facts = {"model": f"{len(kernels)} trained kernels", "variables": described}
-        self._kernels = KernelWatch(kernels, self.seed)
+        with tf.init_scope():  # called while tracing the user's function: work eagerly
+            self._kernels = KernelWatch(kernels, self.seed)
+            rate = learning_rate(optimizer)
+        facts.update(optimizer=f"{type(optimizer).__name__}(learning_rate={rate:g})", learning_rate=rate)
         self.samples.variable_layers.update({v["name"]: v["layer"] for v in facts["variables"] if v["layer"]})
         self.records.write("meta", layers=[asdict(layer) for layer in layers], **facts)
 
@@ -277,9 +283,10 @@ def _first_scalar(result: Any) -> tf.Tensor | None:
 
 def _layers_of(variables: list[Any]) -> tuple[list[LayerInfo], dict[str, Any], list[dict[str, Any]]]:
     """Layers, kernels and variable facts from bare variables: each kernel (rank >= 2) is a layer
-    named after its path, and each feeds the next one."""
-    named = [(getattr(v, "path", None) or v.name.split(":")[0], v) for v in variables]
-    kernels = {path.rpartition("/")[0] or path: v for path, v in named if len(v.shape) >= 2}
+    named after the folder of its path (``dense/kernel`` -> ``dense``); each feeds the next."""
+    paths = [(getattr(v, "path", None) or v.name.split(":")[0], v) for v in variables]
+    folder = {id(v): path.rpartition("/")[0] or path for path, v in paths}
+    kernels = {folder[id(v)]: v for _, v in paths if len(v.shape) >= 2}
     layers = []
     for index, (name, kernel) in enumerate(kernels.items()):
         shape = tuple(int(d) for d in kernel.shape)
@@ -296,15 +303,10 @@ def _layers_of(variables: list[Any]) -> tuple[list[LayerInfo], dict[str, Any], l
                 feeds_trainable=not last,
             )
         )
-    owners = {id(v): name for name, v in kernels.items()}
-    described = [
-        {
-            "name": path,
-            "layer": owners.get(id(v)) or (path.rpartition("/")[0] if path.rpartition("/")[0] in kernels else None),
-            "role": "kernel" if id(v) in owners else "bias" if len(v.shape) == 1 else "other",
-            "shape": [int(d) for d in v.shape],
-            "gradient": "ok",
-        }
-        for path, v in named
-    ]
+    described = []
+    for path, variable in paths:
+        layer = folder[id(variable)] if folder[id(variable)] in kernels else None
+        role = "other" if layer is None else "kernel" if kernels[layer] is variable else "bias"
+        shape = [int(d) for d in variable.shape]
+        described.append({"name": path, "layer": layer, "role": role, "shape": shape, "gradient": "ok"})
     return layers, kernels, described

@@ -30,8 +30,9 @@ from netdoctor.observe.model_info import (
     model_summary,
     output_activation,
 )
-from netdoctor.observe.samples import KernelWatch, Records, SampleWriter, StepLog
+from netdoctor.observe.samples import KernelWatch, Records, SampleWriter, StepLimitReached, StepLog
 from netdoctor.observe.setup import _LOSS_KINDS, _loss_config, learning_rate
+from netdoctor.observe.stream import MemoryWriter
 from netdoctor.observe.train import DEAD_ACTIVATIONS, SATURATING_ACTIVATIONS, ActivationCapture
 from netdoctor.recording import Recording
 
@@ -46,8 +47,8 @@ class FitObserver(keras.callbacks.Callback):
         self,
         records: Records,
         samples: SampleWriter,
-        steps: StepLog | None = None,
         *,
+        steps: StepLog | None = None,
         x: Any = None,
         y: Any = None,
         batch_size: int | None = None,
@@ -93,6 +94,7 @@ class FitObserver(keras.callbacks.Callback):
         self._seen, self._means = (0.0, 0.0), {}
 
     def on_train_batch_begin(self, batch, logs=None) -> None:
+        self.steps.start()
         self._before = self._kernels.before() if self.steps.sampling else None
 
     def on_train_batch_end(self, batch, logs=None) -> None:
@@ -260,8 +262,8 @@ class FitHook:
     def __init__(
         self,
         records: Records,
-        samples: SampleWriter,
         steps: StepLog,
+        samples: SampleWriter,
         seed: int,
         around_fit: Callable[[], ContextManager[None]],
     ) -> None:
@@ -284,7 +286,7 @@ class FitHook:
             observer = FitObserver(
                 hook.records,
                 hook.samples,
-                hook.steps,
+                steps=hook.steps,
                 x=bound.arguments.get("x"),
                 y=bound.arguments.get("y"),
                 batch_size=bound.arguments.get("batch_size") or 32,
@@ -292,7 +294,11 @@ class FitHook:
             )
             bound.arguments["callbacks"] = [*(given or []), observer]
             with hook.around_fit():
-                return fit(*bound.args, **bound.kwargs)
+                try:
+                    return fit(*bound.args, **bound.kwargs)
+                except StepLimitReached:  # Keras skips on_train_end
+                    observer.on_train_end()
+                    raise
 
         keras.Model.fit = observed_fit
 
@@ -310,7 +316,7 @@ class Recorder(FitObserver):
 
     def __init__(self, x: Any = None, y: Any = None, *, probe_size: int = 256, seed: int = 0) -> None:
         self.recording = Recording()
-        records = Records.collecting(self.recording)
+        records = Records(MemoryWriter(self.recording))
         super().__init__(records, SampleWriter(records), x=x, y=y, probe_size=probe_size, seed=seed)
         self._started = time.perf_counter()
 

@@ -50,7 +50,9 @@ class DataSet:
     def epochs_completed(self) -> int:
         return self._epochs_completed
 
-    def next_batch(self, batch_size: int, fake_data: bool = False, shuffle: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    def next_batch(
+        self, batch_size: int, fake_data: bool = False, shuffle: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The next ``batch_size`` examples; a batch that crosses an epoch ends it and starts the next."""
         start = self._index_in_epoch
         if self._epochs_completed == 0 and start == 0 and shuffle:
@@ -146,14 +148,15 @@ class MnistShims:
         for module in (keras.datasets.mnist, keras.src.datasets.mnist):
             module.load_data = self.keras_load_data
 
-    def keras_load_data(self, path: str = "mnist.npz") -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    def keras_load_data(self, path: str = "mnist.npz") -> tuple[tuple, tuple]:
         """``keras.datasets.mnist.load_data()``: uint8 (N, 28, 28) images and uint8 labels."""
         loaded = datasets.load("mnist", self.seed)
         facts: dict[str, Any] = {"data": loaded.source}
         if len(loaded.x_train) < FULL_MNIST:  # nothing in the Keras cache: netdoctor's offline digits
             facts["notes"] = [
                 "keras.datasets.mnist.load_data() was served by netdoctor from its offline MNIST "
-                f"({len(loaded.x_train):,} train / {len(loaded.x_test):,} test digits); netdoctor does not download"
+                f"({len(loaded.x_train):,} train / {len(loaded.x_test):,} test digits); "
+                "netdoctor does not download"
             ]
         self.records.write("meta", **facts)
         return (

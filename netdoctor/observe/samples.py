@@ -3,41 +3,28 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import tensorflow as tf
 
 from netdoctor.observe import stats
-from netdoctor.observe.stream import RecordWriter
 from netdoctor.observe.train import FLUSH_EVERY, sample_schedule
-from netdoctor.recording import Recording, dumps
 
 
 class Records:
-    """Where observations go: the child's record stream, or a Recording in this process.
+    """Where observations go (anything with ``write(type, **fields)``: the child's record stream,
+    or a MemoryWriter); remembers the meta fields written, so one observer can leave alone what
+    another described."""
 
-    Remembers the meta fields written, so one observer can leave alone what another described.
-    """
-
-    def __init__(self, write: Callable[[str, dict[str, Any]], None]) -> None:
-        self._write = write
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
         self.meta_fields: set[str] = set()
-
-    @classmethod
-    def streaming(cls, writer: RecordWriter) -> Records:
-        return cls(lambda type, fields: writer.write(type, **fields))
-
-    @classmethod
-    def collecting(cls, recording: Recording) -> Records:
-        """Fold records straight into ``recording`` (through JSON, as a saved run would be)."""
-        return cls(lambda type, fields: recording.add(json.loads(dumps({"type": type, **fields}))))
 
     def write(self, type: str, **fields: Any) -> None:
         if type == "meta":
             self.meta_fields.update(fields)
-        self._write(type, fields)
+        self.writer.write(type, **fields)
 
 
 class StepLimitReached(BaseException):
@@ -48,7 +35,7 @@ class StepLimitReached(BaseException):
 class StepLog:
     """Counts training steps and streams their loss and accuracy as ``train`` records.
 
-    ``limit`` caps the steps: the step that reaches it raises :class:`StepLimitReached`.
+    ``limit`` caps the steps: a step that would go past it raises :class:`StepLimitReached`.
     A step without a known loss ends the loss stream, so ``train`` records never have gaps.
     """
 
@@ -67,8 +54,14 @@ class StepLog:
         """Whether the step about to run is one the schedule samples."""
         return self.steps in self.schedule
 
+    def start(self) -> None:
+        """A training step is about to run: raise :class:`StepLimitReached` if none is left."""
+        if self.limit is not None and self.steps >= self.limit:
+            self.flush()
+            raise StepLimitReached(self.steps)
+
     def done(self, loss: float | None, accuracy: float | None = None) -> None:
-        """Count a finished step; raise :class:`StepLimitReached` when it was the last allowed."""
+        """Count a finished step, with its loss and accuracy when known."""
         if loss is None and self._streaming:
             self.flush()
             self._streaming = False
@@ -78,9 +71,6 @@ class StepLog:
         self.steps += 1
         if len(self._loss) >= FLUSH_EVERY:
             self.flush()
-        if self.limit is not None and self.steps >= self.limit:
-            self.flush()
-            raise StepLimitReached(self.steps)
 
     def flush(self) -> None:
         if not self._loss:
@@ -107,7 +97,9 @@ class SampleWriter:
         loss: float | None,
         layers: Mapping[str, Mapping[str, Any]],
         variables: Mapping[str, Mapping[str, Any]],
+        **extra: Any,
     ) -> None:
+        """One sample; ``extra`` adds run-level numbers (``graph_ops``)."""
         layer_records = {}
         for name, entry in layers.items():
             values = {key: np.asarray(value) for key, value in entry.items()}
@@ -120,7 +112,7 @@ class SampleWriter:
             name: {key: float(np.asarray(value)) for key, value in entry.items()}
             for name, entry in variables.items()
         }
-        fields: dict[str, Any] = {"step": step, "layers": layer_records, "variables": variable_records}
+        fields = {"step": step, "layers": layer_records, "variables": variable_records, **extra}
         if loss is not None:
             fields["loss"] = float(loss)
         self.records.write("sample", **fields)

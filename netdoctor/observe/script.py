@@ -55,7 +55,7 @@ def run_script(spec: dict[str, Any], writer: RecordWriter, phase: Any) -> int:
     path, display, seed, limit = Path(spec["target"]), spec["display"], spec["seed"], spec["steps"]
     phase.name = "reading the script"
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    records = Records.streaming(writer)
+    records = Records(writer)
     steps = StepLog(records, horizon=limit, limit=limit)
     samples = SampleWriter(records)
     user = UserCode(path, display)
@@ -69,7 +69,10 @@ def run_script(spec: dict[str, Any], writer: RecordWriter, phase: Any) -> int:
         records.write(
             "meta",
             api="tf1",
-            notes=[f"the script uses the TF1 API ({shown}): netdoctor ran it with tf.compat.v1, v2 behaviour disabled"],
+            notes=[
+                f"the script uses the TF1 API ({shown}): netdoctor ran it with tf.compat.v1, "
+                "v2 behaviour disabled"
+            ],
         )
     code = compile(tree, str(path), "exec")
 
@@ -78,7 +81,7 @@ def run_script(spec: dict[str, Any], writer: RecordWriter, phase: Any) -> int:
     with as_main(path, list(spec.get("argv", []))) as namespace:
         sessions = tf1.SessionWatch(records, steps, samples, user, seed)
         functions = FunctionWatch(records, steps, samples, user, namespace, seed)
-        fits = FitHook(records, samples, steps, seed, around_fit=functions.paused)
+        fits = FitHook(records, steps, samples, seed, around_fit=functions.paused)
         MnistShims(records, seed).install()
         sessions.install()
         functions.install(count_variables=not legacy)

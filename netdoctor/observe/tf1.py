@@ -32,6 +32,8 @@ from netdoctor.observe.tf1_graph import (
     describe_variables,
     dimension,
     origins,
+    unwrapped,
+    variable_names,
 )
 from netdoctor.observe.train import DEAD_ACTIVATIONS, SATURATING_ACTIVATIONS
 
@@ -52,14 +54,14 @@ def tf1_names(tree: ast.AST) -> list[str]:
         for alias in node.names
         if alias.name == "tensorflow"
     }
-    found: dict[str, None] = {}
+    found: dict[str, tuple[int, int]] = {}
     for node in ast.walk(tree):
         path = _attribute_path(node)
         if path and path[0] in aliases and len(path) > 1:
             name = ".".join(["tf", *path[1:]])
             if name not in found and not _resolves(tf, path[1:]) and _resolves(v1, path[1:]):
-                found[name] = None
-    return list(found)
+                found[name] = (node.lineno, node.col_offset)
+    return sorted(found, key=found.__getitem__)
 
 
 def serve_compat_v1(tree: ast.Module) -> ast.Module:
@@ -116,6 +118,7 @@ class GraphState:
     started: bool = False  # a training step has run
     reported: set[tuple[str | None, str]] = field(default_factory=set)
     layers: list[GraphLayer] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # variable op name -> name in records
 
     @property
     def reader(self) -> GraphReader:
@@ -138,7 +141,7 @@ class GraphState:
 class Probe:
     """netdoctor's fetches for one training op, built once, in its graph, under ``netdoctor/``."""
 
-    def __init__(self, train: TrainOp, layers: list[GraphLayer], seed: int) -> None:
+    def __init__(self, train: TrainOp, layers: list[GraphLayer], names: dict[str, str], seed: int) -> None:
         rng = np.random.default_rng(seed)
         trained = {v.op.name for _, v in train.grads_and_vars}
         layers = [layer for layer in layers if layer.variable.op.name in trained]
@@ -154,7 +157,8 @@ class Probe:
         self.after: dict[str, Any] = {}
         for layer in layers:
             name, kernel = layer.info.name, layer.variable
-            directions = rng.standard_normal((stats.SIGNATURE_DIRECTIONS, int(np.prod(layer.info.kernel_shape[:-1]))))
+            fan_in = int(np.prod(layer.info.kernel_shape[:-1]))
+            directions = rng.standard_normal((stats.SIGNATURE_DIRECTIONS, fan_in))
             self.before["layers"][name] = {
                 **stats.kernel_stats(kernel),
                 "signature": stats.unit_signatures(kernel, tf.constant(directions, tf.float32)),
@@ -164,7 +168,7 @@ class Probe:
             self.after[name] = stats.update_stats(self.snapshots[name], kernel)
             self.during["layers"][name] = _activation_stats(layer)
         for gradient, variable in train.grads_and_vars:
-            name = variable.op.name
+            name = names[variable.op.name]
             self.before["variables"][name] = {"nonfinite_value": stats.any_nonfinite(variable)}
             if gradient is None:
                 continue
@@ -173,14 +177,14 @@ class Probe:
                 "grad_norm": tf.norm(tf.cast(values, tf.float32)),
                 "nonfinite_grad": stats.any_nonfinite(values),
             }
-        kernels = {layer.variable.op.name: layer.info.name for layer in layers}
+        kernels = {names[layer.variable.op.name]: layer.info.name for layer in layers}
         for name, entry in self.during["variables"].items():
             if name in kernels:
                 self.during["layers"][kernels[name]]["grad_norm"] = entry["grad_norm"]
 
 
 def _accuracy(head: tf.Operation) -> tf.Tensor:
-    logits, labels = head.inputs[0], head.inputs[1]
+    logits, labels = unwrapped(head.inputs[0]), unwrapped(head.inputs[1])
     predicted = tf.argmax(logits, axis=-1)
     if head.type == "SoftmaxCrossEntropyWithLogits":
         truth = tf.argmax(labels, axis=-1)
@@ -207,7 +211,9 @@ def _activation_stats(layer: GraphLayer) -> dict[str, tf.Tensor]:
 class SessionWatch:
     """Patches TF1 optimizers and ``Session.run`` to observe every training step."""
 
-    def __init__(self, records: Records, steps: StepLog, samples: SampleWriter, user: UserCode, seed: int) -> None:
+    def __init__(
+        self, records: Records, steps: StepLog, samples: SampleWriter, user: UserCode, seed: int
+    ) -> None:
         self.records = records
         self.steps = steps
         self.samples = samples
@@ -301,6 +307,7 @@ class SessionWatch:
 
     # ---- one training step --------------------------------------------------------------------
     def _training_step(self, session, train: TrainOp, fetches, feed_dict, options, run_metadata):
+        self.steps.start()
         step = self.steps.steps
         state = self._state(session.graph)
         self._watch_growth(state, step)
@@ -321,7 +328,7 @@ class SessionWatch:
                 name: {**entry, **measured["during"]["variables"].get(name, {})}
                 for name, entry in before["variables"].items()
             }
-            self.samples.write(step, loss, layers, variables)
+            self.samples.write(step, loss, layers, variables, graph_ops=state.user_op_count)
         self.steps.done(loss, accuracy)
         return result
 
@@ -357,13 +364,14 @@ class SessionWatch:
     def _build_probe(self, state: GraphState, train: TrainOp, feed_dict) -> Probe:
         graph = state.graph
         trained = self._trained(graph)
-        state.layers = describe_layers(state.reader, [v for _, v in trained], self.user)
+        state.names = variable_names([v for _, v in trained], self.user)
+        state.layers = describe_layers(state.reader, [v for _, v in trained], state.names, self.user)
         finalized = graph.finalized
         if finalized:
             graph._unsafe_unfinalize()  # netdoctor's ops are built once, at the first step
         count = len(graph.get_operations())
         with graph.as_default(), tf.name_scope("netdoctor"):
-            probe = Probe(train, state.layers, self.seed)
+            probe = Probe(train, state.layers, state.names, self.seed)
         built = graph.get_operations()[count:]
         state.own.update(op.name for op in built)
         state.excluded.update(op.name for op in built)
@@ -372,7 +380,9 @@ class SessionWatch:
         if finalized:
             graph.finalize()
         self._probes[train.op] = probe
-        self.samples.variable_layers.update({layer.variable.op.name: layer.info.name for layer in state.layers})
+        self.samples.variable_layers.update(
+            {state.names[layer.variable.op.name]: layer.info.name for layer in state.layers}
+        )
         self._describe(state, train, trained, feed_dict)
         return probe
 
@@ -381,9 +391,10 @@ class SessionWatch:
         parameters = sum(int(np.prod(shape)) for shape in (_shape(v) for _, v in trained) if shape)
         shapes = ", ".join("x".join(str(d) for d in layer.kernel_shape) for layer in layers)
         facts: dict[str, Any] = {
-            "model": f"TF1 graph: {len(layers)} trained kernels ({shapes}), {parameters:,} trained parameters",
+            "model": f"TF1 graph: {len(layers)} trained kernels ({shapes}), "
+            f"{parameters:,} trained parameters",
             "layers": [asdict(layer) for layer in layers],
-            "variables": describe_variables(state.reader, state.layers, trained),
+            "variables": describe_variables(state.reader, state.layers, trained, state.names),
             "optimizer": _optimizer_description(train.optimizer),
             "learning_rate": _learning_rate(train.optimizer),
         }
@@ -393,7 +404,7 @@ class SessionWatch:
                 loss=_snake(head.type),
                 from_logits=True,
                 task="multiclass",
-                num_classes=dimension(head.inputs[0].shape[-1]),
+                num_classes=dimension(unwrapped(head.inputs[0]).shape[-1]),
                 output_activation="linear",
             )
         batch = _batch_size(feed_dict)
@@ -435,7 +446,8 @@ def _learning_rate(optimizer: Any) -> float | None:
 
 def _optimizer_description(optimizer: Any) -> str:
     rate = _learning_rate(optimizer)
-    return f"{type(optimizer).__name__}(learning_rate={rate:g})" if rate is not None else type(optimizer).__name__
+    name = type(optimizer).__name__
+    return f"{name}(learning_rate={rate:g})" if rate is not None else name
 
 
 def _snake(name: str) -> str:

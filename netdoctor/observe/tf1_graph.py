@@ -145,17 +145,25 @@ def python_name(variable: Any, user: UserCode) -> str | None:
     return None
 
 
-def describe_layers(reader: GraphReader, variables: list[Any], user: UserCode) -> list[GraphLayer]:
-    """Each trained variable of rank 2 or more as a kernel layer, in creation order.
+def variable_names(variables: list[Any], user: UserCode) -> dict[str, str]:
+    """A name for each variable: its own, or the Python name it was assigned to when TF named it
+    ``Variable_N`` (``W1 = tf.Variable(...)``) and no other variable was assigned to that name."""
+    names = {}
+    for variable in variables:
+        own = variable.op.name
+        names[own] = (python_name(variable, user) or own) if _AUTO_NAME.match(own) else own
+    counts = Counter(names.values())
+    return {own: name if counts[name] == 1 else own for own, name in names.items()}
 
-    A layer is named after its variable (or the Python name it was assigned to, when TF named
-    it ``Variable_N``); its output feeds a trainable layer when it flows into another kernel's
-    weight op.
-    """
+
+def describe_layers(
+    reader: GraphReader, variables: list[Any], names: dict[str, str], user: UserCode
+) -> list[GraphLayer]:
+    """Each trained variable of rank 2 or more as a kernel layer named after it, in creation
+    order. Its output feeds a trainable layer when it flows into another kernel's weight op."""
     kernels = [v for v in variables if v.shape.rank is not None and v.shape.rank >= 2]
     weight_ops = {v.op.name: reader.weight_op(v) for v in kernels}
     targets = {op.name for op in weight_ops.values() if op is not None}
-    names = _layer_names(kernels, user)
     layers = []
     for variable in kernels:
         weight_op = weight_ops[variable.op.name]
@@ -182,17 +190,11 @@ def describe_layers(reader: GraphReader, variables: list[Any], user: UserCode) -
     return layers
 
 
-def _layer_names(kernels: list[Any], user: UserCode) -> dict[str, str]:
-    names = {}
-    for variable in kernels:
-        own = variable.op.name
-        names[own] = (python_name(variable, user) or own) if _AUTO_NAME.match(own) else own
-    counts = Counter(names.values())
-    return {own: name if counts[name] == 1 else own for own, name in names.items()}
-
-
 def describe_variables(
-    reader: GraphReader, layers: list[GraphLayer], grads_and_vars: Iterable[tuple[Any, Any]]
+    reader: GraphReader,
+    layers: list[GraphLayer],
+    grads_and_vars: Iterable[tuple[Any, Any]],
+    names: dict[str, str],
 ) -> list[dict[str, Any]]:
     """Each trained variable: name, layer, role, shape and whether it gets a gradient."""
     kernels = {layer.variable.op.name: layer.info.name for layer in layers}
@@ -203,15 +205,14 @@ def describe_variables(
             weight_ops[op.name] = layer.info.name
     described = []
     for gradient, variable in grads_and_vars:
-        name = variable.op.name
-        if name in kernels:
-            layer, role = kernels[name], "kernel"
+        if variable.op.name in kernels:
+            layer, role = kernels[variable.op.name], "kernel"
         else:
             layer = reader.added_to(variable, weight_ops)
             role = "bias" if layer is not None else "other"
         described.append(
             {
-                "name": name,
+                "name": names[variable.op.name],
                 "layer": layer,
                 "role": role,
                 "shape": shape_of(variable),
@@ -219,6 +220,13 @@ def describe_variables(
             }
         )
     return described
+
+
+def unwrapped(tensor: tf.Tensor) -> tf.Tensor:
+    """The tensor before the reshapes and identities a loss wraps it in."""
+    while tensor.op.type in ("Reshape", "Identity", "StopGradient") and tensor.op.inputs:
+        tensor = tensor.op.inputs[0]
+    return tensor
 
 
 def classification_head(loss: tf.Tensor, limit: int = 500) -> tf.Operation | None:

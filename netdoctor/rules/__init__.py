@@ -1,14 +1,27 @@
 """Every rule netdoctor knows, by code. Importing the family modules registers them.
 
 =====  ==========================================================
-ND1xx  initialization: constant weights, symmetric neurons
-ND2xx  gradients: vanishing, exploding, missing
-ND3xx  activations: dead ReLUs, non-finite values
-ND4xx  progress: loss not decreasing, accuracy at chance
+ND1xx  initialization: constant weights, symmetric neurons, weight scale, initial loss
+ND2xx  gradients: vanishing, exploding, missing; frozen weights, update ratio
+ND3xx  activations: dead ReLUs, saturated units, non-finite values
+ND4xx  progress: loss not decreasing, accuracy at chance, diverging loss
+ND5xx  configuration: output, loss and labels that do not fit; stacked linear layers
+ND6xx  data: unnormalized inputs, unshuffled batches, NaN/Inf values
+ND7xx  graph: ops, traces or variables that grow while training; metrics over the batch axis;
+       resources: memory that grows step after step
 =====  ==========================================================
 """
 
-from netdoctor.rules import activations, gradients, init, progress  # noqa: F401  (registration)
+from netdoctor.rules import (  # noqa: F401  (registration)
+    activations,
+    data,
+    gradients,
+    graph,
+    init,
+    model_config,
+    progress,
+    resources,
+)
 from netdoctor.rules.registry import REGISTRY, Rule, RuleContext, rule
 
 __all__ = ["REGISTRY", "Rule", "RuleContext", "rule", "all_rules", "get_rule"]

@@ -90,6 +90,82 @@ def dead_relu(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
+@rule(
+    "ND302",
+    "saturated-activations",
+    Severity.ERROR,
+    "Most sigmoid/tanh units of a hidden layer sit in their flat regions.",
+    min_fraction=0.5,
+    tail=1 / 3,
+)
+def saturated_activations(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag a hidden sigmoid or tanh layer in which most units are stuck in a flat tail.
+
+    **What it checks.** For each hidden layer whose output goes through sigmoid or tanh, the
+    fraction of units whose input is beyond +-5 (the flat region) for most examples of a fixed
+    probe batch. It fires when that fraction is at least ``min_fraction`` at the last sample and
+    in most samples of the last ``tail`` of the run. Output layers are skipped: a confident
+    sigmoid output is the goal, not a problem.
+
+    **Why it matters.** Beyond +-5 the slope of tanh is below 0.0002 and that of sigmoid below
+    0.007, so a saturated unit passes almost no gradient back: it stops learning, and so do the
+    layers before it. Units start out saturated when weights or inputs are too large (the input
+    to a unit grows with ``std(W) * sqrt(fan_in) * scale of the inputs``), and get pushed there
+    by a learning rate that is too high.
+
+    **Example.** ``Dense(64, activation="tanh", kernel_initializer=RandomNormal(stddev=1.0))``
+    on 784 pixels: 62% of the units are saturated from the first step on.
+
+    **Fix.** Initialize with ``glorot_uniform`` (the Keras default), normalize the inputs, lower
+    the learning rate, put ``BatchNormalization`` before the activation, or use ReLU.
+
+    **Options.** ``min_fraction`` (default 0.5, SageMaker Debugger's ``threshold_layer``): share
+    of saturated units that makes the layer saturated. ``tail`` (default 1/3): the last part of
+    the samples in most of which the layer must be saturated.
+    """
+    steps = rec.sample_steps
+    threshold = ctx["min_fraction"]
+    for layer in rec.layers:
+        saturated = rec.layer_series(layer.name, "saturated_fraction")
+        known = np.flatnonzero(np.isfinite(saturated))
+        if known.size == 0 or not layer.feeds_trainable:
+            continue
+        is_saturated = saturated[known] >= threshold
+        tail = is_saturated[-max(1, math.ceil(known.size * ctx["tail"])):]
+        if not is_saturated[-1] or 2 * tail.sum() <= tail.size:
+            continue
+        free = np.flatnonzero(~is_saturated)
+        from_start = free.size == 0
+        onset = known[0] if from_start else known[free[-1] + 1]
+        since, last_step = int(steps[onset]), int(steps[known[-1]])
+        last = float(saturated[known[-1]])
+        count = f"{round(last * layer.units)} of {layer.units} units" if layer.units else "units"
+        first_aid = (
+            "Initialize with glorot_uniform (the Keras default) and normalize the inputs (units "
+            "saturated from the start point to weights or inputs that are too large), "
+            if from_start
+            else "Lower the learning rate (units that saturate during training were pushed "
+            "there by too large updates), "
+        )
+        severity, outcome = symptoms.gated(rec)
+        yield ctx.finding(
+            f"{count} ({last:.0%}) of layer `{layer.name}` ({layer.activation}) are saturated: their "
+            f"input is beyond +-5, in the flat tails where almost no gradient passes, for most "
+            f"examples of the probe batch at step {last_step}, and at least {threshold:.0%} of "
+            f"the layer has been since step {since}{' (the first sample)' if from_start else ''}; "
+            f"expected < {threshold:.0%}. {outcome}",
+            first_aid + "put BatchNormalization() before the activation, or use 'relu'.",
+            severity=severity,
+            layer=layer.name,
+            step=last_step,
+            source=layer.source,
+            evidence=[
+                Evidence("saturated_fraction", float(saturated[onset]), f"< {threshold:.3g}", layer.name, since),
+                Evidence("saturated_fraction", last, f"< {threshold:.3g}", layer.name, last_step),
+            ],
+        )
+
+
 #: Where a non-finite value can show up within one step, in the order a step computes them.
 PIPELINE = ("activations", "loss", "gradients", "weights")
 

@@ -326,3 +326,177 @@ def _names(names: list[str]) -> str:
 
 def _get(names: list[str]) -> str:
     return "gets" if len(names) == 1 else "get"
+
+
+@rule(
+    "ND204",
+    "frozen-weights",
+    Severity.ERROR,
+    "A trainable layer's weights stop changing although they get a gradient.",
+    min_fraction=0.5,
+)
+def frozen_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag trainable layers whose weights stay exactly the same while their gradient is not zero.
+
+    **What it checks.** The norm of each trainable kernel's update (weights after the step minus
+    before) at every sample. A layer is frozen from the first sample after which every update is
+    exactly 0 while its gradient norm is above 0. It fires when that frozen stretch covers at
+    least ``min_fraction`` of the steps run. Gradients of exactly 0 are left to ND203
+    (missing-gradients) and ND301 (dead-relu); updates that are tiny but not 0 to ND205.
+
+    **Why it matters.** The gradient says where the weights should go, but nothing moves them: the
+    learning rate has reached 0 (a schedule that decays far too fast, or ``learning_rate=0``),
+    the step ``learning_rate * gradient`` is below the float32 resolution of the weights (about
+    1e-7 of their size) and rounds away, or a constraint puts them back. A layer that should
+    stay fixed says so with ``trainable=False``; one that silently does not move is a bug.
+
+    **Example.** ``ExponentialDecay(0.05, decay_steps=1, decay_rate=0.5)``: the learning rate
+    halves every step, and from step 32 on no weight changes at all.
+
+    **Fix.** Check the learning rate and its schedule (``decay_steps`` is counted in steps, so
+    decays are usually set over thousands); if the layer should not train, set
+    ``layer.trainable = False``.
+
+    **Options.** ``min_fraction`` (default 0.5): share of the steps run that the frozen stretch
+    must cover.
+    """
+    steps = rec.sample_steps
+    frozen = []  # (layer, first frozen sample index, median gradient norm)
+    for layer in rec.kernel_layers:
+        if not layer.trainable:
+            continue
+        update = rec.layer_series(layer.name, "update_norm")
+        gradient = rec.layer_series(layer.name, "grad_norm")
+        known = np.flatnonzero(np.isfinite(update))
+        moving = known[update[known] != 0]
+        stretch = known[known > moving[-1]] if moving.size else known
+        if not stretch.size or not np.all(gradient[stretch] > 0):
+            continue
+        if rec.steps - steps[stretch[0]] < ctx["min_fraction"] * rec.steps:
+            continue
+        frozen.append((layer, int(stretch[0]), float(np.median(gradient[stretch]))))
+    if not frozen:
+        return
+
+    layer, start, pull = frozen[0]
+    since, last = int(steps[start]), int(steps[-1])
+    message = (
+        f"the weights of {_describe(rec, layer)} have not changed since step {since}"
+        f"{' (the first sample)' if start == 0 else ''}, through step {last}, although their "
+        f"gradient norm is {pull:.3g} (median): the optimizer's updates are exactly 0."
+    )
+    if len(frozen) > 1:
+        message += f" Also frozen: {_names([other.name for other, _, _ in frozen[1:]])}."
+    trainable = [lay for lay in rec.kernel_layers if lay.trainable]
+    if len(frozen) == len(trainable):
+        message += (
+            " Every trainable layer is frozen, so the learning rate is the suspect (the optimizer "
+            f"started as {_optimizer(rec)}): a schedule that decays to 0, or steps below the "
+            "float32 resolution of the weights, freeze them."
+        )
+    else:
+        message += " Other layers still train: a constraint or a custom step holds these in place."
+    severity, outcome = symptoms.gated(rec)
+    yield ctx.finding(
+        f"{message} {outcome}",
+        "Check the learning rate and its schedule: decay_steps counts steps, so a decay is usually "
+        "spread over thousands of them; keep learning_rate * gradient above ~1e-6 of the weights. "
+        "If a layer should not train, set layer.trainable = False.",
+        severity=severity,
+        layer=layer.name,
+        step=since,
+        source=layer.source,
+        evidence=[
+            Evidence("update_norm", 0.0, "> 0", other.name, int(steps[first]))
+            for other, first, _ in frozen
+        ],
+    )
+
+
+@rule(
+    "ND205",
+    "update-ratio",
+    Severity.ERROR,
+    "The per-step update is far too small or too large next to the weights it changes.",
+    min_ratio=1e-5,
+    max_ratio=0.1,
+    warmup=0.1,
+)
+def update_ratio(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag a learning rate that moves the weights far too little or far too much at each step.
+
+    **What it checks.** The update ratio ``||dW|| / ||W||`` of each trainable kernel (the norm of
+    one step's change over the norm of the weights), as its median over the samples after the
+    first ``warmup`` share of the steps. It fires "too small" when every layer's median is below
+    ``min_ratio``, and "too large" when any layer's median is above ``max_ratio``. Updates of
+    exactly 0 are left to ND204 (frozen-weights).
+
+    **Why it matters.** A healthy step changes the weights by about a thousandth of their size
+    (1e-3). A hundred times less and training barely moves in any reasonable number of steps;
+    a hundred times more and each step throws the weights far from where the gradient was
+    measured, so the loss oscillates, rises or turns to NaN. One learning rate sets the ratio
+    of every layer, so a network-wide low ratio points at it; a single layer far too high is
+    enough to destabilize training.
+
+    **Example.** ``SGD(learning_rate=1e-5)`` on an MNIST MLP: the median ratio is 1e-6 and the
+    loss stays at 2.40 for 300 steps.
+
+    **Fix.** Too small: raise the learning rate (``SGD`` 0.01-0.1, ``Adam`` 1e-3). Too large:
+    lower it 3-10x, clip gradients (``clipnorm=1.0``), and normalize inputs and targets.
+
+    **Options.** ``min_ratio`` (default 1e-5) and ``max_ratio`` (default 0.1): the healthy band,
+    100x either side of 1e-3 (TheDeepChecker uses 1e-4..1e-1, SageMaker Debugger 1e-8..10).
+    ``warmup`` (default 0.1): the share of the first steps left out.
+    """
+    steps = rec.sample_steps
+    later = steps >= ctx["warmup"] * rec.steps
+    medians = {}  # layer -> median ratio after the warmup
+    for layer in rec.kernel_layers:
+        ratio = rec.layer_series(layer.name, "update_ratio")[later] if layer.trainable else np.zeros(0)
+        moving = ratio[np.isfinite(ratio) & (ratio > 0)]
+        if moving.size:
+            medians[layer.name] = float(np.median(moving))
+    if not medians:
+        return
+    low, high = ctx["min_ratio"], ctx["max_ratio"]
+    since = int(steps[later][0])
+    severity, outcome = symptoms.gated(rec)
+    if all(value < low for value in medians.values()):
+        worst = min(medians, key=medians.get)
+        yield ctx.finding(
+            f"the weights barely move: the median update ratio ||dW||/||W|| from step {since} on "
+            f"is {_ratios(medians)}; expected {low:.3g} to {high:.3g} (about 1e-3 is typical), so "
+            f"each step changes the weights by about {medians[worst]:.1g} of their size. The "
+            f"optimizer is {_optimizer(rec)}. {outcome}",
+            "Raise the learning rate (SGD: 0.01-0.1; Adam: 1e-3), or use Adam, which scales its "
+            "steps to the gradient.",
+            severity=severity,
+            layer=worst,
+            evidence=[Evidence("update_ratio", v, f">= {low:.3g}", name) for name, v in medians.items()],
+        )
+    large = {name: value for name, value in medians.items() if value > high}
+    if large:
+        worst = max(large, key=large.get)
+        yield ctx.finding(
+            f"the weights are thrown around: the median update ratio ||dW||/||W|| from step "
+            f"{since} on is {_ratios(large)}; expected {low:.3g} to {high:.3g} (about 1e-3 is "
+            f"typical), so each step changes `{worst}` by {large[worst]:.0%} of its size. The optimizer "
+            f"is {_optimizer(rec)}. {outcome}",
+            "Lower the learning rate 3-10x, clip gradients (keras.optimizers.Adam(clipnorm=1.0)), "
+            "and normalize the inputs and regression targets.",
+            severity=severity,
+            layer=worst,
+            evidence=[Evidence("update_ratio", v, f"<= {high:.3g}", name) for name, v in large.items()],
+        )
+
+
+def _optimizer(rec: Recording) -> str:
+    """'SGD(learning_rate=1e-05)', or the learning rate alone where the optimizer is not known."""
+    if rec.meta.get("optimizer"):
+        return str(rec.meta["optimizer"])
+    rate = rec.meta.get("learning_rate")
+    return f"unknown, learning rate {rate:.3g}" if isinstance(rate, (int, float)) else "unknown"
+
+
+def _ratios(medians: dict[str, float]) -> str:
+    return ", ".join(f"{value:.2g} for `{name}`" for name, value in medians.items())

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Iterator
 
 import numpy as np
 
 from netdoctor.findings import Evidence, Finding, Severity
-from netdoctor.recording import Recording
+from netdoctor.recording import LayerInfo, Recording
 from netdoctor.rules import symptoms
 from netdoctor.rules.registry import RuleContext, rule
 
@@ -114,3 +115,156 @@ def symmetric_neurons(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
                 Evidence("symmetric_fraction", last, f"< {ctx['min_fraction']}", layer.name, int(steps[-1])),
             ],
         )
+
+
+#: Layers after which the scale of the kernel before them does not reach the next layer.
+NORMALIZATIONS = {"BatchNormalization", "LayerNormalization", "GroupNormalization", "UnitNormalization"}
+
+
+def init_scale(layer: LayerInfo) -> tuple[float, float]:
+    """The range of standard deviations the usual initializers give this kernel: from the smaller
+    of Glorot (sqrt(2 / (fan_in + fan_out))) and LeCun (sqrt(1 / fan_in)) to He (sqrt(2 / fan_in))."""
+    fan_in, fan_out = layer.fan_in or 1, layer.fan_out or 1
+    return min(math.sqrt(2.0 / (fan_in + fan_out)), math.sqrt(1.0 / fan_in)), math.sqrt(2.0 / fan_in)
+
+
+def _normalized(rec: Recording, layer: LayerInfo) -> bool:
+    return any(other.kind in NORMALIZATIONS and layer.name in other.inbound for other in rec.layers)
+
+
+@rule(
+    "ND103",
+    "weight-scale",
+    Severity.ERROR,
+    "A kernel starts with a standard deviation far from the Glorot/He scale for its fan-in and fan-out.",
+    max_factor=10.0,
+)
+def weight_scale(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag kernels initialized far larger or far smaller than the usual initializers would.
+
+    **What it checks.** The standard deviation of each trainable kernel at the first sample
+    against the range the usual initializers give for its fan-in and fan-out: from
+    min(Glorot, LeCun) = min(sqrt(2 / (fan_in + fan_out)), sqrt(1 / fan_in)) to He =
+    sqrt(2 / fan_in) (a convolution's fans include its receptive field). It fires when the std is
+    more than ``max_factor`` times above the range, or (for hidden layers) more than
+    ``max_factor`` times below it. Constant kernels are left to ND101, embeddings and layers
+    followed by a normalization layer are skipped, and a small output layer is fine (like a zero
+    one, see ND101).
+
+    **Why it matters.** Each layer multiplies the scale of its input by about
+    ``std * sqrt(fan_in)``. Far above 1 the activations grow layer after layer (tanh and sigmoid
+    saturate, softmax becomes certain, the loss starts huge); far below 1 they shrink towards 0,
+    and so do the gradients of every layer before: the network starts out unable to learn.
+
+    **Example.** ``Conv2D(8, 3, kernel_initializer=RandomNormal(stddev=0.001))``: std 0.001 for a
+    fan-in of 9, where He initialization gives 0.47.
+
+    **Fix.** Drop hand-picked scales: ``kernel_initializer="he_normal"`` for ReLU layers,
+    ``"glorot_uniform"`` (the Keras default) otherwise.
+
+    **Options.** ``max_factor`` (default 10): how many times above or below the Glorot/He range
+    the std may be.
+    """
+    if not rec.samples:
+        return
+    step = int(rec.samples[0]["step"])
+    off = []  # (factor, layer, std, low, high, direction)
+    for layer in rec.kernel_layers:
+        if not layer.trainable or layer.kind == "Embedding" or _normalized(rec, layer):
+            continue
+        std = float(rec.layer_series(layer.name, "kernel_std")[0])
+        constant = rec.layer_series(layer.name, "kernel_min")[0] == rec.layer_series(layer.name, "kernel_max")[0]
+        if not math.isfinite(std) or constant:
+            continue
+        low, high = init_scale(layer)
+        if std > ctx["max_factor"] * high:
+            off.append((std / high, layer, std, low, high, "larger"))
+        elif std * ctx["max_factor"] < low and layer.feeds_trainable:
+            off.append((low / std, layer, std, low, high, "smaller"))
+    if not off:
+        return
+
+    off.sort(key=lambda item: -item[0])
+    factor, layer, std, low, high, direction = off[0]
+    message = (
+        f"layer `{layer.name}` kernel starts with std {std:.2g}, {factor:.0f}x {direction} than the "
+        f"{low:.2g}-{high:.2g} that Glorot/He initialization gives for fan-in {layer.fan_in:,} and "
+        f"fan-out {layer.fan_out:,}; expected within {ctx['max_factor']:g}x of that range."
+    )
+    if len(off) > 1:
+        others = ", ".join(f"`{o[1].name}` (std {o[2]:.2g}, {o[0]:.0f}x {o[5]})" for o in off[1:])
+        message += f" Also off: {others}."
+    severity, outcome = symptoms.gated(rec)
+    yield ctx.finding(
+        f"{message} {outcome}",
+        "Drop the hand-picked scale: kernel_initializer='he_normal' for ReLU layers, "
+        "'glorot_uniform' (the Keras default) otherwise.",
+        severity=severity,
+        layer=layer.name,
+        step=step,
+        source=layer.source,
+        evidence=[
+            Evidence("kernel_std", o[2], f"{o[3] / ctx['max_factor']:.2g} to {o[4] * ctx['max_factor']:.2g}", o[1].name, step)
+            for o in off
+        ],
+    )
+
+
+#: Cross-entropy losses whose value for uniform predictions is known: ln C, or ln 2 per output.
+UNIFORM_LOSS = {
+    "sparse_categorical_crossentropy": "multiclass",
+    "categorical_crossentropy": "multiclass",
+    "binary_crossentropy": "binary",
+}
+
+
+@rule(
+    "ND104",
+    "initial-loss",
+    Severity.ERROR,
+    "A fresh classifier's first loss is far above ln C, the loss of uniform guessing.",
+    max_ratio=3.0,
+)
+def initial_loss(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag a classifier whose loss at the first step is far above that of uniform guessing.
+
+    **What it checks.** For a cross-entropy classifier, the training loss of the first step
+    (before any update) against ln C, the cross-entropy of predicting 1/C for each of C classes
+    (ln 2 for binary cross-entropy). It fires when the first loss is more than ``max_ratio``
+    times that. A first loss far *below* ln C is not flagged: a pretrained model starts there.
+    Regression and other losses are skipped.
+
+    **Why it matters.** A freshly initialized classifier knows nothing, so it should predict
+    about 1/C for every class and start at ln C (2.30 for 10 classes). A much higher first loss
+    means the first predictions are confidently wrong: the logits are huge, from a badly scaled
+    output layer or unnormalized inputs. The first steps are then spent undoing that
+    (large, erratic updates, saturated units) instead of learning.
+
+    **Example.** ``Dense(10, kernel_initializer=RandomNormal(stddev=5.0))`` before a softmax:
+    the first loss is 17.4 where ln 10 = 2.30.
+
+    **Fix.** Use the default (Glorot) initializer for the output layer, normalize the inputs,
+    and check that the output activation matches the loss (ND501-ND503).
+
+    **Options.** ``max_ratio`` (default 3): how many times ln C the first loss may be.
+    """
+    kind = UNIFORM_LOSS.get(rec.meta.get("loss"))
+    classes = 2 if kind == "binary" else symptoms.num_classes(rec)
+    if kind is None or kind != rec.meta.get("task") or not classes or classes < 2 or not rec.train_loss.size:
+        return
+    first = float(rec.train_loss[0])
+    expected = math.log(classes)
+    if not math.isfinite(first) or first <= ctx["max_ratio"] * expected:
+        return
+    severity, outcome = symptoms.gated(rec)
+    yield ctx.finding(
+        f"the first training loss is {first:.4g}, {first / expected:.1f}x the {expected:.3f} "
+        f"(ln {classes}) of a {classes}-class classifier that guesses uniformly, as a freshly "
+        f"initialized one should; expected below {ctx['max_ratio'] * expected:.3g} "
+        f"({ctx['max_ratio']:g}x). The first predictions are confidently wrong. {outcome}",
+        "Use the default initializer (glorot_uniform) for the output layer, normalize the "
+        "inputs (e.g. pixels / 255), and make sure the output activation matches the loss.",
+        severity=severity,
+        step=0,
+        evidence=[Evidence("initial_loss", first, f"<= {ctx['max_ratio'] * expected:.3g}", step=0)],
+    )

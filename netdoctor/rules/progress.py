@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
+import numpy as np
+
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import Recording
 from netdoctor.rules import symptoms
@@ -126,4 +128,91 @@ def chance_accuracy(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             Evidence(which.replace(" ", "_"), accuracy, f"> {bar:.3f}", step=step),
             Evidence("chance_accuracy", chance, ""),
         ],
+    )
+
+
+@rule(
+    "ND403",
+    "diverging-loss",
+    Severity.ERROR,
+    "The training loss rises, or swings ever wider, as training goes on.",
+    windows=10,
+    min_rise=0.5,
+    min_growth=10.0,
+    min_share=0.1,
+)
+def diverging_loss(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag a training loss that climbs back up or oscillates with growing amplitude.
+
+    **What it checks.** The training loss up to its first non-finite value, cut into ``windows``
+    equal windows. Per window, the level is the median loss and the swing is the spread of its
+    middle 80% (10th to 90th percentile). It fires when the last window's level is more than
+    ``1 + min_rise`` times the lowest level, or when the last swing is more than ``min_growth``
+    times the first; in both cases the change must also exceed ``min_share`` of the starting
+    level, so small wiggles of an almost-zero loss do not count.
+
+    **Why it matters.** Gradient descent on a reasonable learning rate lowers the loss; when the
+    steps overshoot, each one lands higher up the other side of the valley, and the loss
+    oscillates with growing amplitude or climbs until it overflows. A loss that rises again
+    after falling means the same thing later in training. Either way the learning rate (or the
+    scale of inputs and targets, which multiplies the gradient) is too large.
+
+    **Example.** Linear regression with ``SGD(learning_rate=0.9)``: the loss climbs from 6.6 to
+    about 1e7 in 300 steps.
+
+    **Fix.** Lower the learning rate 3-10x or let a schedule decay it, clip gradients
+    (``clipnorm=1.0``), and normalize inputs and regression targets.
+
+    **Options.** ``windows`` (default 10): how many windows the run is cut into.
+    ``min_rise`` (default 0.5): how far above its lowest level the last level may be, as a share
+    of it. ``min_growth`` (default 10): how many times the first swing the last one may be.
+    ``min_share`` (default 0.1): the smallest change that counts, as a share of the start level.
+    """
+    loss = rec.train_loss
+    bad = np.flatnonzero(~np.isfinite(loss))
+    finite = loss[: bad[0]] if bad.size else loss
+    windows = ctx["windows"]
+    if finite.size < 5 * windows:
+        return
+    chunks = np.array_split(finite, windows)
+    bounds = np.cumsum([0] + [chunk.size for chunk in chunks])
+    level = np.array([np.median(chunk) for chunk in chunks])
+    swing = np.array([np.percentile(chunk, 90) - np.percentile(chunk, 10) for chunk in chunks])
+    floor = ctx["min_share"] * abs(level[0])
+    lowest = int(np.argmin(level))
+
+    def span(i: int) -> str:
+        return f"steps {bounds[i]}-{bounds[i + 1] - 1}"
+
+    clauses, evidence = [], []
+    rise = level[-1] - level[lowest]
+    if rise > floor and level[-1] > (1 + ctx["min_rise"]) * level[lowest]:
+        clauses.append(
+            f"it rose from a median of {level[lowest]:.4g} over {span(lowest)} to {level[-1]:.4g} over "
+            f"{span(windows - 1)} (x{level[-1] / level[lowest]:.3g}; expected at most "
+            f"x{1 + ctx['min_rise']:g} of its lowest)"
+        )
+        evidence.append(Evidence("loss_level_rise", float(level[-1] / level[lowest]), f"<= {1 + ctx['min_rise']:g}"))
+    if swing[-1] > floor and swing[-1] > ctx["min_growth"] * swing[0]:
+        growth = float(swing[-1] / swing[0]) if swing[0] > 0 else math.inf
+        clauses.append(
+            f"its swings grew from {swing[0]:.3g} over {span(0)} to {swing[-1]:.3g} over "
+            f"{span(windows - 1)} (10th to 90th percentile; x{growth:.3g}, expected at most "
+            f"x{ctx['min_growth']:g})"
+        )
+        evidence.append(Evidence("loss_swing_growth", growth, f"<= {ctx['min_growth']:g}"))
+    if not clauses:
+        return
+    message = "the training loss diverges: " + "; and ".join(clauses) + "."
+    if bad.size:
+        message += f" It became non-finite at step {bad[0]} (see ND303)."
+    severity, outcome = symptoms.gated(rec)
+    yield ctx.finding(
+        f"{message} {outcome}",
+        "Lower the learning rate 3-10x or let a schedule decay it, clip gradients "
+        "(keras.optimizers.SGD(learning_rate=..., clipnorm=1.0)), and normalize the inputs and "
+        "regression targets.",
+        severity=severity,
+        step=int(bounds[-1] - 1),
+        evidence=evidence,
     )

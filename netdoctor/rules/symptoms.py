@@ -135,3 +135,10 @@ def gated(rec: Recording) -> tuple[Severity, str]:
             "initialization reported by ND101."
         )
     return Severity.ERROR, f"The run failed to learn ({outcome(rec)})."
+
+
+def label_facts(rec: Recording) -> dict:
+    """The observer's facts about the training labels (``given``, ``expected``, ``converted``,
+    ``stats``); empty when they were not recorded."""
+    labels = rec.meta.get("labels")
+    return labels if isinstance(labels, dict) else {}

@@ -1,18 +1,15 @@
-"""ND102 bad: every hidden unit starts with the same random incoming weights (functional)."""
+"""ND102 bad: hidden layers initialized with one constant: every unit of the first layer computes
+the same feature for the whole run (functional)."""
 
 import keras
 
-
-def same_columns(shape, dtype=None):
-    """A random column repeated for every unit: random, but symmetric."""
-    column = keras.random.normal((shape[0], 1), stddev=(2.0 / shape[0]) ** 0.5, seed=1)
-    return keras.ops.tile(column, (1, shape[1]))
+SAME = keras.initializers.Constant(0.01)
 
 
 def build_model():
     inputs = keras.Input((784,))
-    hidden = keras.layers.Dense(32, activation="relu", kernel_initializer=same_columns)(inputs)
-    hidden = keras.layers.Dense(32, activation="relu", kernel_initializer=same_columns)(hidden)
+    hidden = keras.layers.Dense(32, activation="relu", kernel_initializer=SAME)(inputs)
+    hidden = keras.layers.Dense(32, activation="relu", kernel_initializer=SAME)(hidden)
     outputs = keras.layers.Dense(10)(hidden)
     model = keras.Model(inputs, outputs)
     model.compile(

@@ -6,11 +6,12 @@ import keras
 class Classifier(keras.Model):
     def __init__(self):
         super().__init__()
+        self.flatten = keras.layers.Flatten()
         self.features = keras.layers.Dense(64, activation="relu")
         self.classes = keras.layers.Dense(10)
 
     def call(self, x):
-        return self.classes(keras.ops.stop_gradient(self.features(x)))
+        return self.classes(keras.ops.stop_gradient(self.features(self.flatten(x))))
 
 
 def build_model():

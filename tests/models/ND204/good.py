@@ -6,11 +6,12 @@ import keras
 class Classifier(keras.Model):
     def __init__(self):
         super().__init__()
+        self.flatten = keras.layers.Flatten()
         self.hidden = keras.layers.Dense(64, activation="relu")
         self.out = keras.layers.Dense(10, activation="softmax")
 
     def call(self, x):
-        return self.out(self.hidden(x))
+        return self.out(self.hidden(self.flatten(x)))
 
 
 def build_model():
