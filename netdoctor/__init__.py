@@ -15,11 +15,23 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
+
+
+def __getattr__(name: str):
+    """``netdoctor.Recorder`` (the Keras callback) imports TensorFlow only when asked for."""
+    if name == "Recorder":
+        from netdoctor.keras import Recorder
+
+        return Recorder
+    raise AttributeError(f"module 'netdoctor' has no attribute {name!r}")
+
+
 __all__ = [
     "Evidence",
     "ExitCode",
     "Finding",
     "LayerInfo",
+    "Recorder",
     "Recording",
     "Report",
     "Severity",

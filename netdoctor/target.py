@@ -1,8 +1,9 @@
 """The user's target file: read it without running it, and decide how to observe it.
 
-A target is in *model mode* when it defines ``build_model()`` or a module-level ``model`` at
-its top level; netdoctor then imports it (not as ``__main__``) and trains the model itself.
-Anything else is a *script*, run as ``__main__`` under instrumentation.
+A target is in *model mode* when it defines ``build_model()``, or a module-level ``model`` and
+no top-level training (no ``model.fit(...)``, ``sess.run(...)`` or ``__main__`` block); netdoctor
+then imports it (not as ``__main__``) and trains the model itself. Anything else is a
+*script*, run as ``__main__`` under instrumentation.
 """
 
 from __future__ import annotations
@@ -36,6 +37,28 @@ class Target:
             return str(self.path)
 
 
+#: Method names whose call at a module's top level means the module trains when run.
+_TRAINING_CALLS = {"fit", "fit_generator", "train_on_batch", "run", "minimize", "apply_gradients"}
+
+
+def _runs_training(tree: ast.Module) -> bool:
+    """Whether the module's own top-level code (outside functions and classes) trains, or it
+    has a ``__main__`` block: then it is a script, even if it names a ``model``."""
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(statement, ast.If) and "__main__" in ast.unparse(statement.test):
+            return True
+        for node in ast.walk(statement):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _TRAINING_CALLS
+            ):
+                return True
+    return False
+
+
 def inspect_target(path: str | Path) -> Target:
     """Parse ``path`` (without executing it); raise :class:`TargetError` when it is unusable."""
     file = Path(path)
@@ -65,7 +88,7 @@ def inspect_target(path: str | Path) -> Target:
     }
     has_build_model = "build_model" in functions
     has_model = "model" in assigned
-    mode = MODEL_MODE if has_build_model or has_model else SCRIPT_MODE
+    mode = MODEL_MODE if has_build_model or (has_model and not _runs_training(tree)) else SCRIPT_MODE
     return Target(
         path=file.resolve(),
         mode=mode,

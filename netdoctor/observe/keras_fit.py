@@ -31,9 +31,10 @@ from netdoctor.observe.model_info import (
     output_activation,
 )
 from netdoctor.observe.samples import KernelWatch, Records, SampleWriter, StepLimitReached, StepLog
-from netdoctor.observe.setup import _LOSS_KINDS, _loss_config, learning_rate
+from netdoctor.observe.setup import LOSS_KINDS, loss_config, learning_rate
 from netdoctor.observe.stream import MemoryWriter
-from netdoctor.observe.train import DEAD_ACTIVATIONS, SATURATING_ACTIVATIONS, ActivationCapture
+from netdoctor.observe.stats import DEAD_ACTIVATIONS, SATURATING_ACTIVATIONS
+from netdoctor.observe.train import ActivationCapture
 from netdoctor.recording import Recording
 
 #: Keys under which Keras logs a compiled accuracy metric.
@@ -157,8 +158,8 @@ class FitObserver(keras.callbacks.Callback):
             rate = learning_rate(optimizer)
             facts.update(optimizer=f"{type(optimizer).__name__}(learning_rate={rate:g})", learning_rate=rate)
         if isinstance(model.loss, (str, keras.losses.Loss)) or callable(model.loss):
-            name, from_logits = _loss_config(model.loss)
-            task = _LOSS_KINDS.get(name, ("regression", False))[0]
+            name, from_logits = loss_config(model.loss)
+            task = LOSS_KINDS.get(name, ("regression", False))[0]
             units = next((layer.units for layer in reversed(layers) if layer.units), None)
             facts.update(loss=name, from_logits=from_logits, task=task)
             facts["num_classes"] = units if task == "multiclass" else 2 if task == "binary" else None

@@ -1,5 +1,5 @@
-"""What every script-mode observer shares: the step counter with its ``train`` records, the
-``sample`` record format of model mode, and kernel statistics taken around a step."""
+"""What every observer shares: the sampling schedule, the step counter with its ``train``
+records, the ``sample`` record format, and kernel statistics taken around a step."""
 
 from __future__ import annotations
 
@@ -9,7 +9,21 @@ import numpy as np
 import tensorflow as tf
 
 from netdoctor.observe import stats
-from netdoctor.observe.train import FLUSH_EVERY, sample_schedule
+
+
+#: How many steps of training numbers go into one streamed record at most.
+FLUSH_EVERY = 50
+
+
+def sample_schedule(steps: int) -> set[int]:
+    """Dense early, where initialization problems show, sparse later: steps 0-4, 8, 16, 32, 64,
+    then every 100, and the last step."""
+    chosen = set(range(min(steps, 5)))
+    chosen.update(s for s in (8, 16, 32, 64) if s < steps)
+    chosen.update(range(100, steps, 100))
+    if steps:
+        chosen.add(steps - 1)
+    return chosen
 
 
 class Records:
@@ -112,7 +126,13 @@ class SampleWriter:
             name: {key: float(np.asarray(value)) for key, value in entry.items()}
             for name, entry in variables.items()
         }
-        fields = {"step": step, "layers": layer_records, "variables": variable_records, **extra}
+        fields = {
+            "step": step,
+            "layers": layer_records,
+            "variables": variable_records,
+            "memory_rss": stats.resident_memory_bytes(),
+            **extra,
+        }
         if loss is not None:
             fields["loss"] = float(loss)
         self.records.write("sample", **fields)

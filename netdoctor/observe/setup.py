@@ -12,7 +12,7 @@ from netdoctor.errors import DataError, TargetError
 from netdoctor.observe.model_info import output_activation
 
 #: Loss names (Keras config names) by the task and label format they imply.
-_LOSS_KINDS = {
+LOSS_KINDS = {
     "sparse_categorical_crossentropy": ("multiclass", False),
     "categorical_crossentropy": ("multiclass", True),
     "binary_crossentropy": ("binary", False),
@@ -99,7 +99,7 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def _loss_config(loss) -> tuple[str, bool | None]:
+def loss_config(loss) -> tuple[str, bool | None]:
     """The Keras config name and ``from_logits`` of a compiled loss (object, function or string)."""
     if isinstance(loss, str):
         loss = keras.losses.get(loss)
@@ -159,15 +159,15 @@ def prepare(model: keras.Model, dataset: datasets.Dataset, mnist: bool) -> Setup
         loss = _default_loss(units, activation)
         optimizer = model.optimizer if getattr(model, "optimizer", None) else keras.optimizers.Adam(1e-3)
         model.compile(optimizer=optimizer, loss=loss)
-        name, logits = _loss_config(loss)
+        name, logits = loss_config(loss)
         notes.append(
             f"the model was not compiled: netdoctor trained it with {type(optimizer).__name__}"
             f"(learning_rate={learning_rate(optimizer):g}) and {name} (from_logits={logits})"
         )
     if isinstance(model.loss, (list, tuple, dict)):
         raise TargetError("models with several losses are not supported yet; compile with one loss")
-    loss_name, from_logits = _loss_config(model.loss)
-    task, one_hot = _LOSS_KINDS.get(loss_name, ("regression", False))
+    loss_name, from_logits = loss_config(model.loss)
+    task, one_hot = LOSS_KINDS.get(loss_name, ("regression", False))
 
     y_train, y_test = dataset.y_train, dataset.y_test
     labels = {"given": label_format(y_train), "stats": datasets.describe(y_train)}

@@ -8,6 +8,10 @@ import os
 import numpy as np
 import tensorflow as tf
 
+#: Activations whose units can be dead (output 0 for every input).
+DEAD_ACTIVATIONS = {"relu"}
+#: Bounded activations whose units can saturate; pre-activations beyond this are in the flat region.
+SATURATING_ACTIVATIONS = {"sigmoid": 5.0, "tanh": 5.0}
 #: Number of random directions a unit's incoming weights are projected on to compare units.
 SIGNATURE_DIRECTIONS = 2
 

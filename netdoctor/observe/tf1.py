@@ -35,7 +35,7 @@ from netdoctor.observe.tf1_graph import (
     unwrapped,
     variable_names,
 )
-from netdoctor.observe.train import DEAD_ACTIVATIONS, SATURATING_ACTIVATIONS
+from netdoctor.observe.stats import DEAD_ACTIVATIONS, SATURATING_ACTIVATIONS
 
 v1 = tf.compat.v1
 

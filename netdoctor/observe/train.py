@@ -20,27 +20,9 @@ import tensorflow as tf
 from netdoctor import data as datasets
 from netdoctor.observe import stats
 from netdoctor.observe.model_info import activation_name, kernel_of, leaf_layers
+from netdoctor.observe.samples import FLUSH_EVERY, SampleWriter, sample_schedule
 from netdoctor.observe.setup import Setup
 from netdoctor.observe.stream import RecordWriter
-
-#: Activations whose units can be dead (output 0 for every input).
-DEAD_ACTIVATIONS = {"relu"}
-#: Bounded activations whose units can saturate; pre-activations beyond this are in the flat region.
-SATURATING_ACTIVATIONS = {"sigmoid": 5.0, "tanh": 5.0}
-#: How many steps of training numbers go into one streamed record at most.
-FLUSH_EVERY = 50
-
-
-def sample_schedule(steps: int) -> set[int]:
-    """Dense early, where initialization problems show, sparse later: steps 0-4, 8, 16, 32, 64,
-    then every 100, and the last step."""
-    chosen = set(range(min(steps, 5)))
-    chosen.update(s for s in (8, 16, 32, 64) if s < steps)
-    chosen.update(range(100, steps, 100))
-    if steps:
-        chosen.add(steps - 1)
-    return chosen
-
 
 def eval_schedule(steps: int, evaluations: int = 5) -> set[int]:
     """Evenly spread held-out evaluations, always including the last step."""
@@ -138,15 +120,15 @@ class Trainer:
         watched = [
             layer
             for layer in layers
-            if self.activations[layer.name] in DEAD_ACTIVATIONS | set(SATURATING_ACTIVATIONS)
+            if self.activations[layer.name] in stats.DEAD_ACTIVATIONS | set(stats.SATURATING_ACTIVATIONS)
         ]
         self.capture = ActivationCapture(watched)
         probe = rng.permutation(len(setup.x_train))[: min(probe_size, len(setup.x_train))]
         self.probe_x = tf.constant(setup.x_train[probe])
         self.sample_steps = sample_schedule(steps) if sample_steps is None else sample_steps
         self.eval_steps = eval_schedule(steps) if eval_steps is None else eval_steps
-        self.variable_layers = {v.path: layer.name for layer in layers for v in layer.trainable_weights}
-        self.nonfinite_noted = False
+        self.samples = SampleWriter(writer)
+        self.samples.variable_layers = {v.path: layer.name for layer in layers for v in layer.trainable_weights}
 
         self.plain_step = tf.function(self._plain_step, reduce_retracing=True)
         self.instrumented_step = tf.function(self._instrumented_step, reduce_retracing=True)
@@ -202,11 +184,11 @@ class Trainer:
             entry = layer_stats.setdefault(name, {})
             entry["nonfinite_activation"] = stats.any_nonfinite(output)
             activation = self.activations[name]
-            if activation in DEAD_ACTIVATIONS:
+            if activation in stats.DEAD_ACTIVATIONS:
                 entry["dead_fraction"] = stats.dead_fraction(output)
-            elif activation in SATURATING_ACTIVATIONS:
+            elif activation in stats.SATURATING_ACTIVATIONS:
                 entry["saturated_fraction"] = stats.saturated_fraction(
-                    output, activation, SATURATING_ACTIVATIONS[activation]
+                    output, activation, stats.SATURATING_ACTIVATIONS[activation]
                 )
         return loss, self.accuracy(y, y_pred), layer_stats, variable_stats
 
@@ -244,7 +226,7 @@ class Trainer:
             if step in samples or step == stop_after:
                 loss, accuracy, layer_stats, variable_stats = self.instrumented_step(x, y)
                 pending.append((loss, accuracy))
-                self._write_sample(step, loss, layer_stats, variable_stats)
+                self.samples.write(step, loss, layer_stats, variable_stats)
             else:
                 pending.append(self.plain_step(x, y))
             if step in samples or len(pending) >= FLUSH_EVERY or step == stop_after:
@@ -275,50 +257,3 @@ class Trainer:
         self.writer.write("train", start=start, loss=loss, accuracy=accuracy)
         bad = np.flatnonzero(~np.isfinite(loss))
         return start + int(bad[0]) if bad.size else None
-
-    def _write_sample(self, step: int, loss, layer_stats, variable_stats) -> None:
-        layers = {}
-        for name, entry in layer_stats.items():
-            values = {key: np.asarray(value) for key, value in entry.items()}
-            signature = values.pop("signature", None)
-            record = {key: float(value) for key, value in values.items()}
-            if signature is not None:
-                record["symmetric_fraction"] = stats.duplicate_fraction(signature)
-            layers[name] = record
-        variables = {
-            name: {key: float(np.asarray(value)) for key, value in entry.items()}
-            for name, entry in variable_stats.items()
-        }
-        self.writer.write(
-            "sample",
-            step=step,
-            loss=float(loss),
-            layers=layers,
-            variables=variables,
-            memory_rss=stats.resident_memory_bytes(),
-        )
-        self._note_nonfinite(step, layers, variables)
-
-    def _note_nonfinite(self, step: int, layers: dict, variables: dict) -> None:
-        if self.nonfinite_noted:
-            return
-        where = None
-        for name, entry in variables.items():
-            if entry.get("nonfinite_value"):
-                where = ("weights", None, name)
-                break
-            if entry.get("nonfinite_grad"):
-                where = ("gradients", None, name)
-                break
-        if where is None:
-            for name, entry in layers.items():
-                if entry.get("nonfinite_activation"):
-                    where = ("activations", name, None)
-                    break
-        if where is None:
-            return
-        self.nonfinite_noted = True
-        kind, layer, variable = where
-        if variable is not None:
-            layer = self.variable_layers.get(variable)
-        self.writer.write("event", kind="non_finite", where=kind, step=step, layer=layer, variable=variable)
