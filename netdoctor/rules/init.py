@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import numpy as np
 
@@ -121,10 +121,20 @@ def symmetric_neurons(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
 NORMALIZATIONS = {"BatchNormalization", "LayerNormalization", "GroupNormalization", "UnitNormalization"}
 
 
-def init_scale(layer: LayerInfo) -> tuple[float, float]:
-    """The range of standard deviations the usual initializers give this kernel: from the smaller
-    of Glorot (sqrt(2 / (fan_in + fan_out))) and LeCun (sqrt(1 / fan_in)) to He (sqrt(2 / fan_in))."""
-    fan_in, fan_out = layer.fan_in or 1, layer.fan_out or 1
+class OffScale(NamedTuple):
+    """A kernel whose initial std is ``factor`` times outside the Glorot/He range [low, high]."""
+
+    factor: float
+    layer: LayerInfo
+    std: float
+    low: float
+    high: float
+    direction: str  # "larger" | "smaller"
+
+
+def _init_scale(fan_in: int, fan_out: int) -> tuple[float, float]:
+    """The stds the usual initializers give a kernel: from the smaller of Glorot
+    (sqrt(2 / (fan_in + fan_out))) and LeCun (sqrt(1 / fan_in)) to He (sqrt(2 / fan_in))."""
     return min(math.sqrt(2.0 / (fan_in + fan_out)), math.sqrt(1.0 / fan_in)), math.sqrt(2.0 / fan_in)
 
 
@@ -168,31 +178,33 @@ def weight_scale(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     if not rec.samples:
         return
     step = int(rec.samples[0]["step"])
-    off = []  # (factor, layer, std, low, high, direction)
+    limit = ctx["max_factor"]
+    off: list[OffScale] = []
     for layer in rec.kernel_layers:
-        if not layer.trainable or layer.kind == "Embedding" or _normalized(rec, layer):
+        if not (layer.trainable and layer.fan_in and layer.fan_out) or layer.kind == "Embedding":
             continue
         std = float(rec.layer_series(layer.name, "kernel_std")[0])
         constant = rec.layer_series(layer.name, "kernel_min")[0] == rec.layer_series(layer.name, "kernel_max")[0]
-        if not math.isfinite(std) or constant:
+        if not math.isfinite(std) or constant or _normalized(rec, layer):
             continue
-        low, high = init_scale(layer)
-        if std > ctx["max_factor"] * high:
-            off.append((std / high, layer, std, low, high, "larger"))
-        elif std * ctx["max_factor"] < low and layer.feeds_trainable:
-            off.append((low / std, layer, std, low, high, "smaller"))
+        low, high = _init_scale(layer.fan_in, layer.fan_out)
+        if std > limit * high:
+            off.append(OffScale(std / high, layer, std, low, high, "larger"))
+        elif std * limit < low and layer.feeds_trainable:
+            off.append(OffScale(low / std, layer, std, low, high, "smaller"))
     if not off:
         return
 
-    off.sort(key=lambda item: -item[0])
-    factor, layer, std, low, high, direction = off[0]
+    off.sort(key=lambda o: -o.factor)
+    worst = off[0]
     message = (
-        f"layer `{layer.name}` kernel starts with std {std:.2g}, {factor:.0f}x {direction} than the "
-        f"{low:.2g}-{high:.2g} that Glorot/He initialization gives for fan-in {layer.fan_in:,} and "
-        f"fan-out {layer.fan_out:,}; expected within {ctx['max_factor']:g}x of that range."
+        f"layer `{worst.layer.name}` kernel starts with std {worst.std:.2g}, {worst.factor:.0f}x "
+        f"{worst.direction} than the {worst.low:.2g}-{worst.high:.2g} that Glorot/He initialization "
+        f"gives for fan-in {worst.layer.fan_in:,} and fan-out {worst.layer.fan_out:,}; expected "
+        f"within {limit:g}x of that range."
     )
     if len(off) > 1:
-        others = ", ".join(f"`{o[1].name}` (std {o[2]:.2g}, {o[0]:.0f}x {o[5]})" for o in off[1:])
+        others = ", ".join(f"`{o.layer.name}` (std {o.std:.2g}, {o.factor:.0f}x {o.direction})" for o in off[1:])
         message += f" Also off: {others}."
     severity, outcome = symptoms.gated(rec)
     yield ctx.finding(
@@ -200,11 +212,11 @@ def weight_scale(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         "Drop the hand-picked scale: kernel_initializer='he_normal' for ReLU layers, "
         "'glorot_uniform' (the Keras default) otherwise.",
         severity=severity,
-        layer=layer.name,
+        layer=worst.layer.name,
         step=step,
-        source=layer.source,
+        source=worst.layer.source,
         evidence=[
-            Evidence("kernel_std", o[2], f"{o[3] / ctx['max_factor']:.2g} to {o[4] * ctx['max_factor']:.2g}", o[1].name, step)
+            Evidence("kernel_std", o.std, f"{o.low / limit:.2g} to {o.high * limit:.2g}", o.layer.name, step)
             for o in off
         ],
     )
