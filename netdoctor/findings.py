@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+#: Code prefix of the rules about the run's outcome; they sort after the causes.
+SYMPTOM_FAMILY = "ND4"
+
+
 class Severity(str, enum.Enum):
     """How bad a finding is. Ordered: ``error`` > ``warning`` > ``info``."""
 
@@ -77,8 +81,14 @@ class Finding:
     source: str | None = None  # "file.py:LINE" in the user's program, when known
 
     @property
+    def is_symptom(self) -> bool:
+        """ND4xx findings describe the outcome (the loss, the accuracy), not a cause."""
+        return self.code.startswith(SYMPTOM_FAMILY)
+
+    @property
     def sort_key(self) -> tuple:
-        return (self.severity.rank, self.code, self.layer or "", self.step or 0)
+        """Worst first; within a severity, causes before the symptoms they explain."""
+        return (self.severity.rank, self.is_symptom, self.code, self.layer or "", self.step or 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -136,8 +136,8 @@ def test_recorder_callback_records_a_fit_for_diagnose():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(512, 20)).astype("float32")
     y = (x[:, 0] > 0).astype("int64")
-    hidden = keras.layers.Dense(8, activation="relu", kernel_initializer="zeros")
-    model = keras.Sequential([keras.Input((20,)), hidden, keras.layers.Dense(2)])
+    hidden = keras.layers.Dense(8, activation="relu", kernel_initializer="zeros", name="hidden")
+    model = keras.Sequential([keras.Input((20,)), hidden, keras.layers.Dense(2, name="scores")])
     model.compile(
         optimizer="sgd",
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -148,7 +148,7 @@ def test_recorder_callback_records_a_fit_for_diagnose():
     recording = recorder.recording
     assert recording.complete and recording.steps == 32
     assert recording.train_loss.size == 32 and np.isfinite(recording.train_accuracy).all()
-    assert [layer.name for layer in recording.kernel_layers] == ["dense", "dense_1"]
-    assert recording.samples and "grad_norm" in recording.samples[0]["layers"]["dense"]
+    assert [layer.name for layer in recording.kernel_layers] == ["hidden", "scores"]
+    assert recording.samples and "grad_norm" in recording.samples[0]["layers"]["hidden"]
     report = netdoctor.diagnose(recording)
     assert {"ND101", "ND102"} <= report.codes()

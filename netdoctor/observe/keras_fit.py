@@ -29,9 +29,10 @@ from netdoctor.observe.model_info import (
     leaf_layers,
     model_summary,
     output_activation,
+    wiring,
 )
 from netdoctor.observe.samples import KernelWatch, Records, SampleWriter, StepLimitReached, StepLog
-from netdoctor.observe.setup import LOSS_KINDS, loss_config, learning_rate
+from netdoctor.observe.setup import LOSS_KINDS, learning_rate, loss_config
 from netdoctor.observe.stream import MemoryWriter
 from netdoctor.observe.stats import DEAD_ACTIVATIONS, SATURATING_ACTIVATIONS
 from netdoctor.observe.train import ActivationCapture
@@ -151,6 +152,7 @@ class FitObserver(keras.callbacks.Callback):
         facts: dict[str, Any] = {
             "model": model_summary(model, layers),
             "layers": [asdict(layer) for layer in layers],
+            "wiring": wiring(model),
             "output_activation": output_activation(model),
         }
         optimizer = getattr(model, "optimizer", None)

@@ -162,6 +162,11 @@ def output_activation(model: keras.Model) -> str:
         layer = parents[0]
 
 
+def wiring(model: keras.Model) -> str:
+    """``graph`` when Keras knows how the layers connect (Sequential, functional), else ``order``."""
+    return "graph" if any(layer._inbound_nodes for layer in leaf_layers(model)) else "order"
+
+
 def model_summary(model: keras.Model, layers: list[LayerInfo]) -> str:
     """A one-line description: 'Sequential: 3 Dense layers, 13,002 parameters'."""
     counts: dict[str, int] = {}

@@ -170,6 +170,7 @@ def observe_model(
         model=model_info.model_summary(model, layers),
         model_origin=origin,
         layers=model_info.layer_dicts(layers),
+        wiring=model_info.wiring(model),
         data=dataset.source,
         train_examples=len(prepared.x_train),
         test_examples=len(prepared.x_test),

@@ -180,11 +180,11 @@ def prepare(model: keras.Model, dataset: datasets.Dataset, mnist: bool) -> Setup
         num_classes = units
     elif task == "binary":
         num_classes = 2
-        labels = np.unique(dataset.y_train) if dataset.y_train.ndim == 1 else None
-        if labels is not None and labels.size > 2:
+        classes = np.unique(dataset.y_train) if dataset.y_train.ndim == 1 else None
+        if classes is not None and classes.size > 2:
             raise DataError(
                 f"the model ends in a {loss_name} loss (two classes) but the data has "
-                f"{labels.size} classes; use a softmax output with {labels.size} units and "
+                f"{classes.size} classes; use a softmax output with {classes.size} units and "
                 "sparse_categorical_crossentropy"
             )
     else:

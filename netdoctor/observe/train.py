@@ -226,7 +226,9 @@ class Trainer:
             if step in samples or step == stop_after:
                 loss, accuracy, layer_stats, variable_stats = self.instrumented_step(x, y)
                 pending.append((loss, accuracy))
-                self.samples.write(step, loss, layer_stats, variable_stats)
+                self.samples.write(
+                    step, loss, layer_stats, variable_stats, batch_classes=self._classes_in(y)
+                )
             else:
                 pending.append(self.plain_step(x, y))
             if step in samples or len(pending) >= FLUSH_EVERY or step == stop_after:
@@ -249,6 +251,13 @@ class Trainer:
             self.writer.write("eval", step=step, loss=loss, accuracy=accuracy)
         self.writer.write("timing", train_seconds=time.perf_counter() - started)
         return ran
+
+    def _classes_in(self, y: np.ndarray) -> int | None:
+        """How many distinct classes the batch holds (None for regression)."""
+        if self.setup.task == "regression":
+            return None
+        labels = y.argmax(axis=-1) if self.setup.one_hot else y.reshape(-1)
+        return int(np.unique(labels).size)
 
     def _flush(self, start: int, pending: list[tuple[tf.Tensor, tf.Tensor]]) -> int | None:
         """Stream the pending per-step numbers; return the first step whose loss is not finite."""

@@ -55,9 +55,12 @@ def _loss_class(loss: str) -> str:
 
 
 def _graph_known(rec: Recording) -> bool:
-    """Whether the layers' ``inbound`` comes from a Keras graph. Functional and Sequential models
-    have an InputLayer; a subclassed model's wiring is only guessed from its layer order, and its
-    ``call`` may apply activations the layer list does not show."""
+    """Whether the layers' ``inbound`` comes from a Keras graph (the observer's ``wiring``;
+    recordings without it: whether there is an InputLayer). A subclassed model's wiring is only
+    guessed from its layer order, and its ``call`` may apply activations the layer list does
+    not show."""
+    if "wiring" in rec.meta:
+        return rec.meta["wiring"] == "graph"
     return any(layer.kind == "InputLayer" for layer in rec.layers)
 
 
