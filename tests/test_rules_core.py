@@ -366,3 +366,9 @@ def test_odd_statistics_are_errors_only_when_learning_failed(code):
     assert learning.severity is Severity.WARNING and "still learns (loss " in learning.message
     assert failing.severity is Severity.ERROR and "failed to learn (loss 2.3" in failing.message
     assert REGISTRY[code].severity is Severity.ERROR
+
+
+def test_init_fix_speaks_the_programs_api():
+    assert "kernel_initializer='he_normal'" in run("ND101", zero_init_mlp())[0].fix
+    tf1_fix = run("ND101", zero_init_mlp(meta={"api": "tf1"}))[0].fix
+    assert "tf.truncated_normal([784, 16], stddev=0.0505)" in tf1_fix and "tf.zeros" in tf1_fix

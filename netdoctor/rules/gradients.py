@@ -10,7 +10,7 @@ import numpy as np
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import LayerInfo, Recording
 from netdoctor.rules import symptoms
-from netdoctor.rules.init import INIT_FIX
+from netdoctor.rules.init import init_fix
 from netdoctor.rules.registry import RuleContext, rule
 
 SATURATING = ("sigmoid", "tanh")
@@ -293,7 +293,7 @@ def missing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
                 "kernels: this is what zero initialization causes."
             )
         fix = (
-            INIT_FIX
+            init_fix(rec)
             if zero and zero_relu and not missing
             else "Make sure every trainable variable takes part in computing the loss: a layer "
             "built but never called, tf.stop_gradient, an op without gradient (argmax, round, a "

@@ -18,6 +18,19 @@ INIT_FIX = (
 )
 
 
+def init_fix(rec: Recording, layer: LayerInfo | None = None) -> str:
+    """The initialization fix in the program's own API: Keras initializers, or TF1 variables."""
+    if rec.meta.get("api") != "tf1":
+        return INIT_FIX
+    shape = list(layer.kernel_shape) if layer and layer.kernel_shape else ["fan_in", "units"]
+    scale = f"{(2 / layer.fan_in) ** 0.5:.3g}" if layer and layer.fan_in else "(2 / fan_in) ** 0.5"
+    return (
+        f"Initialize the weights randomly instead of with tf.zeros, e.g. "
+        f"tf.Variable(tf.truncated_normal({shape}, stddev={scale})) (He scale, for ReLU); "
+        "biases may stay zero."
+    )
+
+
 @rule(
     "ND101",
     "constant-weights",
@@ -54,7 +67,7 @@ def constant_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             f"all weights identical: {cause}. Layer `{layer.name}` kernel: all {count:,} weights "
             f"are {value:g} at step {step}.",
-            INIT_FIX,
+            init_fix(rec, layer),
             layer=layer.name,
             step=step,
             source=layer.source,
@@ -106,7 +119,7 @@ def symmetric_neurons(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             f"{round(first * units)} of {units} units ({first:.0%}) of layer `{layer.name}` have "
             f"identical incoming weights at step {steps[0]}, and {last:.0%} still do at step "
             f"{steps[-1]}: they compute the same feature and can never learn different ones.",
-            INIT_FIX,
+            init_fix(rec, layer),
             layer=layer.name,
             step=int(steps[-1]),
             source=layer.source,
