@@ -9,12 +9,19 @@ import time
 import traceback
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from netdoctor import __version__
@@ -137,25 +144,25 @@ def _settings_from(
 def check(
     target: Annotated[Path, typer.Argument(help="A Python file: a model file with build_model(), or a training script.")],
     script_args: Annotated[
-        Optional[list[str]], typer.Argument(metavar="SCRIPT_ARGS", help="Arguments for a training script, after --.")
+        list[str] | None, typer.Argument(metavar="SCRIPT_ARGS", help="Arguments for a training script, after --.")
     ] = None,
-    steps: Annotated[Optional[int], typer.Option(help="Training steps to observe.  [default: 1000]")] = None,
-    batch_size: Annotated[Optional[int], typer.Option(help="Examples per step.  [default: 50]")] = None,
+    steps: Annotated[int | None, typer.Option(help="Training steps to observe.  [default: 1000]")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Examples per step.  [default: 50]")] = None,
     data: Annotated[
-        Optional[str], typer.Option(help="mnist (offline), mnist-full (download), or PATH.npz.  [default: mnist]")
+        str | None, typer.Option(help="mnist (offline), mnist-full (download), or PATH.npz.  [default: mnist]")
     ] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Random seed for initialization and shuffling.  [default: 0]")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed for initialization and shuffling.  [default: 0]")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     fail_on: Annotated[
-        Optional[FailOn], typer.Option(help="Lowest severity that makes the exit code 1.  [default: error]")
+        FailOn | None, typer.Option(help="Lowest severity that makes the exit code 1.  [default: error]")
     ] = None,
-    select: Annotated[Optional[list[str]], typer.Option(help="Only these rule codes or prefixes (ND1, ND301).")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option(help="Skip these rule codes or prefixes.")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Only these rule codes or prefixes (ND1, ND301).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rule codes or prefixes.")] = None,
     save_recording: Annotated[
-        Optional[Path], typer.Option(help="Save what was observed, to judge again later with `netdoctor judge`.")
+        Path | None, typer.Option(help="Save what was observed, to judge again later with `netdoctor judge`.")
     ] = None,
-    config: Annotated[Optional[Path], typer.Option(help="Read settings from this pyproject.toml.")] = None,
+    config: Annotated[Path | None, typer.Option(help="Read settings from this pyproject.toml.")] = None,
     isolated: Annotated[bool, typer.Option(help="Ignore configuration files.")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colours in the report.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -248,11 +255,11 @@ def _report_and_exit(
 def judge(
     recording_file: Annotated[Path, typer.Argument(metavar="RECORDING", help="A file saved with --save-recording.")],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    fail_on: Annotated[Optional[FailOn], typer.Option(help="Lowest severity that makes the exit code 1.")] = None,
-    select: Annotated[Optional[list[str]], typer.Option(help="Only these rule codes or prefixes.")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option(help="Skip these rule codes or prefixes.")] = None,
-    config: Annotated[Optional[Path], typer.Option(help="Read settings from this pyproject.toml.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[FailOn | None, typer.Option(help="Lowest severity that makes the exit code 1.")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Only these rule codes or prefixes.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rule codes or prefixes.")] = None,
+    config: Annotated[Path | None, typer.Option(help="Read settings from this pyproject.toml.")] = None,
     isolated: Annotated[bool, typer.Option(help="Ignore configuration files.")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colours in the report.")] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,

@@ -6,7 +6,6 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-
 #: Code prefix of the rules about the run's outcome; they sort after the causes.
 SYMPTOM_FAMILY = "ND4"
 

@@ -9,7 +9,8 @@ import signal
 import subprocess
 import sys
 import tempfile
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from netdoctor.recording import Recording, read_records
 from netdoctor.target import Target

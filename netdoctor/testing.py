@@ -15,16 +15,17 @@ from __future__ import annotations
 import io
 import os
 import time
-from typing import Any, Callable, Iterable, Union
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from netdoctor.findings import ExitCode, Report
 from netdoctor.judge import diagnose
 from netdoctor.recording import Recording
 
 #: What can be checked: a path to a target file, a ``keras.Model``, or a function returning one.
-Target = Union[str, os.PathLike, Callable[[], Any], Any]
+Target = str | os.PathLike | Callable[[], Any] | Any
 #: Data: a ``--data`` source (``mnist``, ``mnist-full``, ``PATH.npz``) or ``((x, y), (x, y))``.
-Data = Union[str, tuple]
+Data = str | tuple
 
 
 def check(

@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from synthetic import healthy_mlp, zero_init_mlp
 
 from netdoctor.judge import diagnose
 from netdoctor.output.github import render_github
 from netdoctor.output.sarif import render_sarif
 from netdoctor.rules import all_rules
+
+from synthetic import healthy_mlp, zero_init_mlp
 
 SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 

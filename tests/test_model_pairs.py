@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import netdoctor
 
 pytestmark = pytest.mark.e2e

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import EXAMPLES
-from synthetic import healthy_mlp, zero_init_mlp
 
 from netdoctor.judge import diagnose
 from netdoctor.testing import assert_findings, assert_healthy
+
+from conftest import EXAMPLES
+from synthetic import healthy_mlp, zero_init_mlp
 
 pytest_plugins = ["pytester"]
 

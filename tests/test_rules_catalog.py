@@ -12,6 +12,7 @@ import pytest
 from netdoctor.findings import Severity
 from netdoctor.recording import LayerInfo, Recording
 from netdoctor.rules import REGISTRY
+
 from synthetic import (
     INPUT_LAYER,
     NOT_LEARNING,
@@ -470,3 +471,10 @@ def test_every_rule_that_model_mode_can_show_has_a_bad_and_a_good_example():
     assert all((examples / code / "bad.py").is_file() and (examples / code / "good.py").is_file() for code in folders)
     # ND602 cannot happen in model mode (netdoctor shuffles); ND701/ND702 watch scripts' graphs.
     assert folders == set(REGISTRY) - {"ND602", "ND701", "ND702"}
+
+
+def test_nd403_rise_from_a_zero_loss_level_is_reported_without_dividing_by_zero():
+    loss = np.concatenate([np.full(400, 2.0), np.zeros(300), np.full(300, 5.0)])
+    with np.errstate(all="raise"):
+        finding = only("ND403", make_recording(loss=loss, accuracy=(0.1, 0.1)))
+    assert "xinf" in finding.message

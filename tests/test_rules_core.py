@@ -9,9 +9,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from netdoctor.findings import Severity
 import netdoctor.rules
+from netdoctor.findings import Severity
 from netdoctor.rules import REGISTRY, all_rules, get_rule, rule
+
 from synthetic import (
     NOT_LEARNING,
     SAMPLES,

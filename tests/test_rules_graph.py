@@ -10,6 +10,7 @@ import pytest
 from netdoctor.findings import Finding, Severity
 from netdoctor.recording import Recording
 from netdoctor.rules import REGISTRY
+
 from synthetic import healthy_mlp, zero_init_mlp
 
 ACCURACY_LINE = {

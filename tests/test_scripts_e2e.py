@@ -8,9 +8,10 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import EXAMPLES, TARGETS, netdoctor
 
 from netdoctor.recording import Recording
+
+from conftest import EXAMPLES, TARGETS, netdoctor
 
 pytestmark = pytest.mark.e2e
 

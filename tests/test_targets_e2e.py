@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from conftest import TARGETS, netdoctor
 
 pytestmark = pytest.mark.e2e

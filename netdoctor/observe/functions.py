@@ -12,9 +12,10 @@ from __future__ import annotations
 import inspect
 import traceback
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import keras
 import tensorflow as tf

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import inspect
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict
-from typing import Any, Callable, ContextManager
+from typing import Any
 
 import keras
 import numpy as np
@@ -34,7 +36,6 @@ from netdoctor.observe.model_info import (
 from netdoctor.observe.samples import KernelWatch, Records, SampleWriter, StepLimitReached, StepLog
 from netdoctor.observe.setup import LOSS_KINDS, learning_rate, loss_config
 from netdoctor.observe.stream import MemoryWriter
-from netdoctor.observe.stats import DEAD_ACTIVATIONS, SATURATING_ACTIVATIONS
 from netdoctor.observe.train import ActivationCapture
 from netdoctor.recording import Recording
 
@@ -195,7 +196,7 @@ class _Probe:
         watched = [
             layer
             for layer in layers
-            if self.activations[layer.name] in DEAD_ACTIVATIONS | set(SATURATING_ACTIVATIONS)
+            if self.activations[layer.name] in stats.WATCHED_ACTIVATIONS
         ]
         self.capture = ActivationCapture(watched)
         self._measure = tf.function(self._measured)
@@ -212,30 +213,13 @@ class _Probe:
             loss = self.model.compute_loss(x=x, y=y, y_pred=y_pred, training=False)
         gradients = tape.gradient(loss, self.variables)
         self.missing = {v.path for g, v in zip(gradients, self.variables) if g is None}
-        variables = {}
-        for gradient, variable in zip(gradients, self.variables):
-            if gradient is None:
-                continue
-            gradient = tf.convert_to_tensor(gradient)
-            variables[variable.path] = {
-                "grad_norm": tf.norm(tf.cast(gradient, tf.float32)),
-                "nonfinite_grad": stats.any_nonfinite(gradient),
-                "nonfinite_value": stats.any_nonfinite(variable),
-            }
+        variables = stats.gradient_stats(gradients, self.variables)
         layers = {
             name: {"grad_norm": variables.get(kernel.path, {}).get("grad_norm", tf.constant(0.0))}
             for name, kernel in self.kernels.items()
         }
         for name, output in self.capture.outputs.items():
-            entry = layers.setdefault(name, {})
-            entry["nonfinite_activation"] = stats.any_nonfinite(output)
-            activation = self.activations[name]
-            if activation in DEAD_ACTIVATIONS:
-                entry["dead_fraction"] = stats.dead_fraction(output)
-            else:
-                entry["saturated_fraction"] = stats.saturated_fraction(
-                    output, activation, SATURATING_ACTIVATIONS[activation]
-                )
+            layers.setdefault(name, {}).update(stats.activation_stats(output, self.activations[name]))
         return layers, variables
 
 
@@ -268,7 +252,7 @@ class FitHook:
         steps: StepLog,
         samples: SampleWriter,
         seed: int,
-        around_fit: Callable[[], ContextManager[None]],
+        around_fit: Callable[[], AbstractContextManager[None]],
     ) -> None:
         self.records = records
         self.samples = samples

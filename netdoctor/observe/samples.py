@@ -3,13 +3,13 @@ records, the ``sample`` record format, and kernel statistics taken around a step
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
 from netdoctor.observe import stats
-
 
 #: How many steps of training numbers go into one streamed record at most.
 FLUSH_EVERY = 50

@@ -9,10 +9,11 @@ from __future__ import annotations
 import ast
 import builtins
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
 
 from netdoctor.errors import TargetError
 from netdoctor.observe.stream import RecordWriter

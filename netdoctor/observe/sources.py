@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import linecache
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 _NETDOCTOR = Path(__file__).resolve().parent.parent
 _INSTALLED = {"site-packages", "dist-packages"}

@@ -12,6 +12,8 @@ import tensorflow as tf
 DEAD_ACTIVATIONS = {"relu"}
 #: Bounded activations whose units can saturate; pre-activations beyond this are in the flat region.
 SATURATING_ACTIVATIONS = {"sigmoid": 5.0, "tanh": 5.0}
+#: Activations whose outputs the observers watch on the probe batch.
+WATCHED_ACTIVATIONS = DEAD_ACTIVATIONS | set(SATURATING_ACTIVATIONS)
 #: Number of random directions a unit's incoming weights are projected on to compare units.
 SIGNATURE_DIRECTIONS = 2
 
@@ -68,6 +70,33 @@ def saturated_fraction(activation: tf.Tensor, kind: str, bound: float) -> tf.Ten
         flat_region = tf.abs(flat) > tf.tanh(bound)
     share = tf.reduce_mean(tf.cast(flat_region, tf.float32), axis=0)
     return tf.reduce_mean(tf.cast(share > 0.5, tf.float32))
+
+
+def gradient_stats(gradients, variables) -> dict[str, dict[str, tf.Tensor]]:
+    """Per variable (by path) with a gradient: its norm, and whether gradient or value is non-finite."""
+    measured = {}
+    for gradient, variable in zip(gradients, variables):
+        if gradient is None:
+            continue
+        gradient = tf.convert_to_tensor(gradient)
+        measured[variable.path] = {
+            "grad_norm": tf.norm(tf.cast(gradient, tf.float32)),
+            "nonfinite_grad": any_nonfinite(gradient),
+            "nonfinite_value": any_nonfinite(variable),
+        }
+    return measured
+
+
+def activation_stats(output: tf.Tensor, activation: str | None) -> dict[str, tf.Tensor]:
+    """Non-finite flag, and the dead or saturated share for the activation's kind."""
+    measured = {"nonfinite_activation": any_nonfinite(output)}
+    if activation in DEAD_ACTIVATIONS:
+        measured["dead_fraction"] = dead_fraction(output)
+    elif activation in SATURATING_ACTIVATIONS:
+        measured["saturated_fraction"] = saturated_fraction(
+            output, activation, SATURATING_ACTIVATIONS[activation]
+        )
+    return measured
 
 
 def any_nonfinite(tensor: tf.Tensor) -> tf.Tensor:

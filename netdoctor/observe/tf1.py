@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import ast
 import math
-from contextlib import contextmanager
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
@@ -35,7 +36,6 @@ from netdoctor.observe.tf1_graph import (
     unwrapped,
     variable_names,
 )
-from netdoctor.observe.stats import DEAD_ACTIVATIONS, SATURATING_ACTIVATIONS
 
 v1 = tf.compat.v1
 
@@ -196,15 +196,7 @@ def _accuracy(head: tf.Operation) -> tf.Tensor:
 def _activation_stats(layer: GraphLayer) -> dict[str, tf.Tensor]:
     if layer.activation_op is None:
         return {}
-    output = layer.activation_op.outputs[0]
-    measured = {"nonfinite_activation": stats.any_nonfinite(output)}
-    if layer.info.activation in DEAD_ACTIVATIONS:
-        measured["dead_fraction"] = stats.dead_fraction(output)
-    elif layer.info.activation in SATURATING_ACTIVATIONS:
-        measured["saturated_fraction"] = stats.saturated_fraction(
-            output, layer.info.activation, SATURATING_ACTIVATIONS[layer.info.activation]
-        )
-    return measured
+    return stats.activation_stats(layer.activation_op.outputs[0], layer.info.activation)
 
 
 # ---- the instrumentation ----------------------------------------------------------------------

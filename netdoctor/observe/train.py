@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import time
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import keras
 import numpy as np
@@ -23,6 +23,7 @@ from netdoctor.observe.model_info import activation_name, kernel_of, leaf_layers
 from netdoctor.observe.samples import FLUSH_EVERY, SampleWriter, sample_schedule
 from netdoctor.observe.setup import Setup
 from netdoctor.observe.stream import RecordWriter
+
 
 def eval_schedule(steps: int, evaluations: int = 5) -> set[int]:
     """Evenly spread held-out evaluations, always including the last step."""
@@ -120,7 +121,7 @@ class Trainer:
         watched = [
             layer
             for layer in layers
-            if self.activations[layer.name] in stats.DEAD_ACTIVATIONS | set(stats.SATURATING_ACTIVATIONS)
+            if self.activations[layer.name] in stats.WATCHED_ACTIVATIONS
         ]
         self.capture = ActivationCapture(watched)
         probe = rng.permutation(len(setup.x_train))[: min(probe_size, len(setup.x_train))]
@@ -160,16 +161,7 @@ class Trainer:
             layer_stats[name] = stats.kernel_stats(kernel)
             layer_stats[name]["signature"] = stats.unit_signatures(kernel, self.directions[name])
         y_pred, loss, gradients = self._loss_and_gradients(x, y)
-        variable_stats = {}
-        for gradient, variable in zip(gradients, self.variables):
-            if gradient is None:
-                continue
-            gradient = tf.convert_to_tensor(gradient)
-            variable_stats[variable.path] = {
-                "grad_norm": tf.norm(tf.cast(gradient, tf.float32)),
-                "nonfinite_grad": stats.any_nonfinite(gradient),
-                "nonfinite_value": stats.any_nonfinite(variable),
-            }
+        variable_stats = stats.gradient_stats(gradients, self.variables)
         self._apply(gradients)
         for name, kernel in self.kernels:
             layer_stats[name].update(stats.update_stats(before[name], kernel))
@@ -181,15 +173,7 @@ class Trainer:
         self.model(self.probe_x, training=False)
         self.capture.active = False
         for name, output in self.capture.outputs.items():
-            entry = layer_stats.setdefault(name, {})
-            entry["nonfinite_activation"] = stats.any_nonfinite(output)
-            activation = self.activations[name]
-            if activation in stats.DEAD_ACTIVATIONS:
-                entry["dead_fraction"] = stats.dead_fraction(output)
-            elif activation in stats.SATURATING_ACTIVATIONS:
-                entry["saturated_fraction"] = stats.saturated_fraction(
-                    output, activation, stats.SATURATING_ACTIVATIONS[activation]
-                )
+            layer_stats.setdefault(name, {}).update(stats.activation_stats(output, self.activations[name]))
         return loss, self.accuracy(y, y_pred), layer_stats, variable_stats
 
     def _evaluate_batch(self, x, y):
@@ -261,7 +245,7 @@ class Trainer:
 
     def _flush(self, start: int, pending: list[tuple[tf.Tensor, tf.Tensor]]) -> int | None:
         """Stream the pending per-step numbers; return the first step whose loss is not finite."""
-        loss = np.array([float(l) for l, _ in pending])
+        loss = np.array([float(value) for value, _ in pending])
         accuracy = np.array([float(a) for _, a in pending])
         self.writer.write("train", start=start, loss=loss, accuracy=accuracy)
         bad = np.flatnonzero(~np.isfinite(loss))

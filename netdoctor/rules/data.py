@@ -4,7 +4,7 @@ Read from the data facts recorded before training starts, and from the batches s
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 

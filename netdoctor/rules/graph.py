@@ -4,7 +4,8 @@ reduce over the wrong axis. Read from what the observer saw of the user's graph 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 

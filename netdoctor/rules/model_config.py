@@ -4,7 +4,7 @@ nothing. Read from the model and data facts recorded before training starts."""
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from collections.abc import Iterator
 
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import LayerInfo, Recording

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -187,12 +187,13 @@ def diverging_loss(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     clauses, evidence = [], []
     rise = level[-1] - level[lowest]
     if rise > floor and level[-1] > (1 + ctx["min_rise"]) * level[lowest]:
+        factor = float(level[-1] / level[lowest]) if level[lowest] > 0 else math.inf
         clauses.append(
             f"it rose from a median of {level[lowest]:.4g} over {span(lowest)} to {level[-1]:.4g} over "
-            f"{span(windows - 1)} (x{level[-1] / level[lowest]:.3g}; expected at most "
+            f"{span(windows - 1)} (x{factor:.3g}; expected at most "
             f"x{1 + ctx['min_rise']:g} of its lowest)"
         )
-        evidence.append(Evidence("loss_level_rise", float(level[-1] / level[lowest]), f"<= {1 + ctx['min_rise']:g}"))
+        evidence.append(Evidence("loss_level_rise", factor, f"<= {1 + ctx['min_rise']:g}"))
     if swing[-1] > floor and swing[-1] > ctx["min_growth"] * swing[0]:
         growth = float(swing[-1] / swing[0]) if swing[0] > 0 else math.inf
         clauses.append(

@@ -4,7 +4,6 @@ import os
 import signal
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 CALLS = {"n": 0}
