@@ -89,7 +89,8 @@ def _show_progress(quiet: bool, no_progress: bool) -> bool:
     return Console(stderr=True).is_interactive
 
 
-def _progress(steps: int, enabled: bool):
+def _progress(enabled: bool):
+    """A transient progress bar on stderr, or nothing."""
     if not enabled:
         return nullcontext(None)
     return Progress(
@@ -193,7 +194,7 @@ def check(
         raise _fail(str(exc)) from None
 
     started = time.perf_counter()
-    with _progress(settings.steps, _show_progress(quiet, no_progress)) as progress:
+    with _progress(_show_progress(quiet, no_progress)) as progress:
         task = progress.add_task("starting TensorFlow", total=settings.steps) if progress else None
 
         def on_record(record: dict[str, Any]) -> None:
