@@ -32,7 +32,7 @@ from netdoctor.judge import diagnose
 from netdoctor.output.github import render_github
 from netdoctor.output.json_report import render_json
 from netdoctor.output.sarif import render_sarif
-from netdoctor.output.text import make_console, render_text
+from netdoctor.output.text import make_console, text_report
 from netdoctor.recording import Recording
 
 app = typer.Typer(
@@ -124,9 +124,7 @@ def _emit(report, fmt: OutputFormat, output: Path | None, no_color: bool) -> Non
     console = make_console(no_color=no_color or output is not None)
     if output is not None or not console.is_terminal:
         console.width = 100
-    with console.capture() as captured:
-        render_text(report, console)
-    _write("\n".join(line.rstrip() for line in captured.get().splitlines()), output)
+    _write(text_report(report, console), output)
 
 
 def _settings_from(

@@ -18,6 +18,8 @@ from netdoctor.errors import DataError
 
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
 _SOURCES = "'mnist', 'mnist-full' or a path ending in .npz"
+#: Sources that are MNIST images: netdoctor scales their pixels, as it would not scale user data.
+MNIST_SOURCES = ("mnist", "mnist-full")
 
 
 @dataclass(frozen=True)

@@ -215,30 +215,28 @@ def read_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
 
 def dumps(record: dict[str, Any]) -> str:
     """JSON for one record; NaN and infinities become strings so any JSON reader accepts it."""
-    return json.dumps(_jsonable(record), separators=(",", ":"))
+    return json.dumps(jsonable(record), separators=(",", ":"))
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """Only JSON types: numpy values unwrapped, dataclasses as dicts, non-finite floats as the
+    strings ``nan``, ``inf``, ``-inf``, anything else as its text."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_jsonable(v) for v in value.tolist()]
-    if isinstance(value, (np.bool_, bool)):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    if isinstance(value, (np.integer,)):
+    if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
         value = float(value)
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return value
+        return value if math.isfinite(value) else str(value)
     if hasattr(value, "__dataclass_fields__"):
-        return _jsonable(asdict(value))
-    return value
+        return jsonable(asdict(value))
+    if value is None or isinstance(value, str):
+        return value
+    return str(value)
 
 
 def _float(value: Any) -> float:

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -74,8 +73,7 @@ def _observe_in_process(target: Any, *, steps: int, batch_size: int, data: Data,
     name = getattr(target, "__qualname__", None) or model.name
     writer.write("meta", target=name, mode="model", steps_planned=steps, batch_size=batch_size, seed=seed)
     if isinstance(data, str):
-        dataset = datasets.load_mnist_full() if data == "mnist-full" else datasets.load(data, seed)
-        is_mnist = data in ("mnist", "mnist-full")
+        dataset, is_mnist = datasets.load(data, seed), data in datasets.MNIST_SOURCES
     else:
         (x_train, y_train), (x_test, y_test) = data
         arrays = [np.asarray(a) for a in (x_train, y_train, x_test, y_test)]
@@ -90,13 +88,11 @@ def _observe_in_process(target: Any, *, steps: int, batch_size: int, data: Data,
 
 def report_text(report: Report) -> str:
     """The report as plain text, as ``netdoctor check`` prints it without colours."""
-    from rich.console import Console
+    from netdoctor.output.text import make_console, text_report
 
-    from netdoctor.output.text import render_text
-
-    buffer = io.StringIO()
-    render_text(report, Console(file=buffer, no_color=True, highlight=False, width=100))
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
+    console = make_console(no_color=True)
+    console.width = 100
+    return text_report(report, console)
 
 
 def assert_healthy(target: Target, *, fail_on: str = "error", **run: Any) -> Report:

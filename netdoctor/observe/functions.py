@@ -22,7 +22,7 @@ import tensorflow as tf
 
 from netdoctor.observe import model_info
 from netdoctor.observe.samples import KernelWatch, Records, SampleWriter, StepLog
-from netdoctor.observe.setup import learning_rate
+from netdoctor.observe.setup import optimizer_facts
 from netdoctor.observe.sources import UserCode
 from netdoctor.recording import LayerInfo
 
@@ -231,8 +231,7 @@ class FunctionWatch:
             facts = {"model": f"{len(kernels)} trained kernels", "variables": described}
         with tf.init_scope():  # called while tracing the user's function: work eagerly
             self._kernels = KernelWatch(kernels, self.seed)
-            rate = learning_rate(optimizer)
-        facts.update(optimizer=f"{type(optimizer).__name__}(learning_rate={rate:g})", learning_rate=rate)
+            facts.update(optimizer_facts(optimizer))
         self.samples.variable_layers.update({v["name"]: v["layer"] for v in facts["variables"] if v["layer"]})
         self.records.write("meta", layers=[asdict(layer) for layer in layers], **facts)
 

@@ -34,7 +34,7 @@ from netdoctor.observe.model_info import (
     wiring,
 )
 from netdoctor.observe.samples import KernelWatch, Records, SampleWriter, StepLimitReached, StepLog
-from netdoctor.observe.setup import LOSS_KINDS, learning_rate, loss_config
+from netdoctor.observe.setup import LOSS_KINDS, loss_config, optimizer_facts
 from netdoctor.observe.stream import MemoryWriter
 from netdoctor.observe.train import ActivationCapture
 from netdoctor.recording import Recording
@@ -158,8 +158,7 @@ class FitObserver(keras.callbacks.Callback):
         }
         optimizer = getattr(model, "optimizer", None)
         if optimizer is not None:
-            rate = learning_rate(optimizer)
-            facts.update(optimizer=f"{type(optimizer).__name__}(learning_rate={rate:g})", learning_rate=rate)
+            facts.update(optimizer_facts(optimizer))
         if isinstance(model.loss, (str, keras.losses.Loss)) or callable(model.loss):
             name, from_logits = loss_config(model.loss)
             task = LOSS_KINDS.get(name, ("regression", False))[0]

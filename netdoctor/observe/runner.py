@@ -18,7 +18,7 @@ from types import ModuleType
 from typing import Any
 
 from netdoctor import data as datasets
-from netdoctor.errors import DataError, NetdoctorError, TargetError
+from netdoctor.errors import DataError, NetdoctorError, TargetError, first_line
 from netdoctor.observe.stream import RecordWriter
 
 
@@ -29,15 +29,10 @@ class Phase:
         self.name = "starting"
 
 
-def _first_line(exc: BaseException) -> str:
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return lines[0] if lines else ""
-
-
 def _described(exc: BaseException) -> str:
     if isinstance(exc, SystemExit):
         return f"sys.exit({exc.code!r})"
-    text = _first_line(exc)
+    text = first_line(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
@@ -101,8 +96,7 @@ def dataset_from(module: ModuleType, display: str, source: str, seed: int) -> tu
         if len(arrays[0]) != len(arrays[1]) or len(arrays[2]) != len(arrays[3]):
             raise DataError(f"load_data() in {display}: x and y have different lengths")
         return datasets.Dataset(*arrays, source=f"load_data() in {display}"), False
-    loaded = datasets.load_mnist_full() if source == "mnist-full" else datasets.load(source, seed)
-    return loaded, source in ("mnist", "mnist-full")
+    return datasets.load(source, seed), source in datasets.MNIST_SOURCES
 
 
 def observe(spec: dict[str, Any], writer: RecordWriter, phase: Phase) -> None:
@@ -183,8 +177,7 @@ def observe_model(
         from_logits=prepared.from_logits,
         output_activation=prepared.output_activation,
         labels=prepared.labels,
-        optimizer=prepared.optimizer_description,
-        learning_rate=setup.learning_rate(model.optimizer),
+        **setup.optimizer_facts(model.optimizer),
         notes=list(dataset.notes) + prepared.notes,
     )
     phase.name = "training"

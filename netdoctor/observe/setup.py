@@ -8,7 +8,7 @@ import keras
 import numpy as np
 
 from netdoctor import data as datasets
-from netdoctor.errors import DataError, TargetError
+from netdoctor.errors import DataError, TargetError, first_line
 from netdoctor.observe.model_info import output_activation
 
 #: Loss names (Keras config names) by the task and label format they imply.
@@ -41,10 +41,6 @@ class Setup:
     labels: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def optimizer_description(self) -> str:
-        optimizer = self.model.optimizer
-        return f"{type(optimizer).__name__}(learning_rate={learning_rate(optimizer):g})"
 
 
 def learning_rate(optimizer: keras.optimizers.Optimizer) -> float:
@@ -53,6 +49,16 @@ def learning_rate(optimizer: keras.optimizers.Optimizer) -> float:
         return float(np.asarray(rate))
     except (TypeError, ValueError):  # a schedule: report its starting value
         return float(np.asarray(rate(0)))
+
+
+def describe_optimizer(optimizer: keras.optimizers.Optimizer) -> str:
+    """``SGD(learning_rate=0.03)``."""
+    return f"{type(optimizer).__name__}(learning_rate={learning_rate(optimizer):g})"
+
+
+def optimizer_facts(optimizer: keras.optimizers.Optimizer) -> dict:
+    """The ``optimizer`` and ``learning_rate`` run facts of a Keras optimizer."""
+    return {"optimizer": describe_optimizer(optimizer), "learning_rate": learning_rate(optimizer)}
 
 
 def build(model: keras.Model, x: np.ndarray) -> np.ndarray:
@@ -76,7 +82,7 @@ def build(model: keras.Model, x: np.ndarray) -> np.ndarray:
             _call(model, shaped[:2])
             return shaped
         except Exception as exc:  # noqa: BLE001  (try the next layout)
-            errors.append(f"{candidate}: {type(exc).__name__}: {_first_line(exc)}")
+            errors.append(f"{candidate}: {type(exc).__name__}: {first_line(exc)}")
     raise DataError("the model does not accept the data in any layout tried; " + "; ".join(errors))
 
 
@@ -92,11 +98,6 @@ def _declared_input_shape(model: keras.Model) -> tuple | None:
 
 def _call(model: keras.Model, x: np.ndarray) -> None:
     model(x.astype("float32"), training=False)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 def loss_config(loss) -> tuple[str, bool | None]:
@@ -131,13 +132,13 @@ def _check_fit(model: keras.Model, x: np.ndarray, y: np.ndarray) -> None:
     try:
         y_pred = model(x.astype("float32"), training=False)
     except Exception as exc:  # noqa: BLE001  (any failure here means the data does not fit)
-        raise DataError(f"the model cannot run on inputs of shape {x.shape}: {_first_line(exc)}") from exc
+        raise DataError(f"the model cannot run on inputs of shape {x.shape}: {first_line(exc)}") from exc
     try:
         model.compute_loss(x=x, y=y, y_pred=y_pred, training=False)
     except Exception as exc:  # noqa: BLE001
         raise DataError(
             f"the model's output {tuple(y_pred.shape)} does not fit the labels {y.shape}: "
-            f"{_first_line(exc)}"
+            f"{first_line(exc)}"
         ) from exc
 
 
@@ -161,8 +162,8 @@ def prepare(model: keras.Model, dataset: datasets.Dataset, mnist: bool) -> Setup
         model.compile(optimizer=optimizer, loss=loss)
         name, logits = loss_config(loss)
         notes.append(
-            f"the model was not compiled: netdoctor trained it with {type(optimizer).__name__}"
-            f"(learning_rate={learning_rate(optimizer):g}) and {name} (from_logits={logits})"
+            f"the model was not compiled: netdoctor trained it with {describe_optimizer(optimizer)}"
+            f" and {name} (from_logits={logits})"
         )
     if isinstance(model.loss, (list, tuple, dict)):
         raise TargetError("models with several losses are not supported yet; compile with one loss")

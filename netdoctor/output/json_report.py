@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import math
-from typing import Any
-
-import numpy as np
 
 from netdoctor.findings import Report, Severity
 from netdoctor.output.summary import incomplete_reason, layer_rows, run_summary
+from netdoctor.recording import jsonable
 
 SCHEMA_VERSION = 1
 
@@ -42,21 +39,3 @@ def render_json(report: Report, tool_version: str) -> str:
         "incomplete_reason": incomplete_reason(rec),
     }
     return json.dumps(jsonable(document), sort_keys=True, indent=2, allow_nan=False)
-
-
-def jsonable(value: Any) -> Any:
-    """Only JSON types: numpy scalars unwrapped, non-finite floats as strings, others as str."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        value = float(value)
-        return value if math.isfinite(value) else str(value)  # "nan", "inf", "-inf"
-    if value is None or isinstance(value, str):
-        return value
-    return str(value)

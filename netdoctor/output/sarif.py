@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from netdoctor.findings import Finding, Report, Severity
-from netdoctor.output.json_report import jsonable
+from netdoctor.recording import jsonable
 from netdoctor.rules import Rule, all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -64,6 +64,13 @@ def render_text(report: Report, console: Console) -> None:
     console.print(Text(f"{found} in {target}", style="bold"))
 
 
+def text_report(report: Report, console: Console) -> str:
+    """The rendered report as a string, without Rich's trailing padding on each line."""
+    with console.capture() as captured:
+        render_text(report, console)
+    return "\n".join(line.rstrip() for line in captured.get().splitlines())
+
+
 def sparkline(values: np.ndarray, low: float | None = None, high: float | None = None) -> str:
     """Downsample to at most 40 chunk means and draw them as bars; ``×`` marks non-finite chunks.
 
