@@ -27,20 +27,23 @@ def loop_seconds(steps: int, instrumented: bool) -> float:
     import keras
 
     from netdoctor import data
-    from netdoctor.observe import setup, train
-    from netdoctor.observe.runner import import_target, model_from
-    from netdoctor.observe.stream import RecordWriter
+    from netdoctor.observe.core.records import Records
+    from netdoctor.observe.core.stream import RecordWriter
+    from netdoctor.observe.keras import setup
+    from netdoctor.observe.keras.model_mode import import_target, model_from
+    from netdoctor.observe.keras.trainer import Trainer
 
     keras.utils.set_random_seed(0)
     model, _ = model_from(import_target(ROOT / "examples" / "fixed.py", "fixed.py"), "fixed.py")
     prepared = setup.prepare(model, data.load("mnist", seed=0), mnist=True)
-    writer = RecordWriter(os.open(os.devnull, os.O_WRONLY))
+    records = Records(RecordWriter(os.open(os.devnull, os.O_WRONLY)))
     off = {} if instrumented else {"sample_steps": set(), "eval_steps": set()}
-    trainer = train.Trainer(prepared, writer, steps=steps, batch_size=50, seed=0, **off)
-    trainer.run()
-    started = time.perf_counter()
-    trainer.run()
-    return time.perf_counter() - started
+    trainer = Trainer(prepared, records, steps=steps, batch_size=50, seed=0, **off)
+    with trainer.install():
+        trainer.run()
+        started = time.perf_counter()
+        trainer.run()
+        return time.perf_counter() - started
 
 
 def command_seconds(command: list[str]) -> float:

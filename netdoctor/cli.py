@@ -25,6 +25,7 @@ from rich.progress import (
 from rich.table import Table
 
 from netdoctor import __version__
+from netdoctor import metrics as m
 from netdoctor.config import Settings, load_settings, split_selectors
 from netdoctor.errors import NetdoctorError
 from netdoctor.findings import ExitCode
@@ -199,8 +200,8 @@ def check(
             if progress is None:
                 return
             if record["type"] == "train":
-                progress.update(task, description="training", completed=record["start"] + len(record["loss"]))
-            elif record["type"] == "meta" and "layers" in record:
+                progress.update(task, description="training", completed=record["start"] + len(record[m.LOSS]))
+            elif record["type"] == "meta" and m.LAYERS in record:
                 progress.update(task, description="training")
 
         recording = observe(
@@ -213,7 +214,7 @@ def check(
             on_record=on_record,
             echo_output=debug,
         )
-    recording.meta["wall_seconds"] = time.perf_counter() - started
+    recording.meta[m.WALL_SECONDS] = time.perf_counter() - started
 
     if save_recording is not None:
         try:

@@ -17,3 +17,16 @@ class TargetError(NetdoctorError):
 
 class DataError(NetdoctorError):
     """The training data cannot be loaded or does not fit the model."""
+
+
+def described(exc: BaseException) -> str:
+    """``TypeError: message`` (first line), or ``sys.exit(code)`` for a SystemExit."""
+    if isinstance(exc, SystemExit):
+        return f"sys.exit({exc.code!r})"
+    text = first_line(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def verb(exc: BaseException) -> str:
+    """How the user's code ended with ``exc``: it *called* sys.exit, or it *raised*."""
+    return "called" if isinstance(exc, SystemExit) else "raised"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 #: Code prefix of the rules about the run's outcome; they sort after the causes.
@@ -40,9 +40,27 @@ class ExitCode(enum.IntEnum):
 class Verdict(str, enum.Enum):
     """One word for the whole run."""
 
+    #: Every central rule ran and none found an error.
     HEALTHY = "healthy"
+    #: At least one error.
     SICK = "sick"
+    #: No error, but some central rules could not run: the observer did not measure what they need.
+    UNVERIFIED = "unverified"
+    #: The run stopped before it was complete.
     INCOMPLETE = "incomplete"
+
+
+@dataclass(frozen=True)
+class NotChecked:
+    """A rule that could not run because the run's observer did not measure what it needs."""
+
+    code: str
+    name: str
+    missing: tuple[str, ...]
+    central: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "missing": list(self.missing), "central": self.central}
 
 
 @dataclass(frozen=True)
@@ -56,13 +74,7 @@ class Evidence:
     step: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "metric": self.metric,
-            "observed": self.observed,
-            "expected": self.expected,
-            "layer": self.layer,
-            "step": self.step,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -90,17 +102,9 @@ class Finding:
         return (self.severity.rank, self.is_symptom, self.code, self.layer or "", self.step or 0)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "severity": self.severity.value,
-            "message": self.message,
-            "fix": self.fix,
-            "layer": self.layer,
-            "step": self.step,
-            "source": self.source,
-            "evidence": [e.to_dict() for e in self.evidence],
-        }
+        found = asdict(self)
+        found.update(severity=self.severity.value, evidence=[e.to_dict() for e in self.evidence])
+        return found
 
 
 @dataclass
@@ -110,6 +114,7 @@ class Report:
     recording: Any  # netdoctor.recording.Recording (kept untyped to avoid an import cycle)
     findings: list[Finding] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    not_checked: list[NotChecked] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.findings = sorted(self.findings, key=lambda f: f.sort_key)
@@ -120,6 +125,8 @@ class Report:
             return Verdict.INCOMPLETE
         if any(f.severity is Severity.ERROR for f in self.findings):
             return Verdict.SICK
+        if any(item.central for item in self.not_checked):
+            return Verdict.UNVERIFIED
         return Verdict.HEALTHY
 
     def count(self, severity: Severity) -> int:

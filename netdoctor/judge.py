@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from netdoctor.findings import Report
+from netdoctor.findings import NotChecked, Report
 from netdoctor.recording import Recording
 from netdoctor.rules import Rule, all_rules
 
@@ -38,8 +38,15 @@ def diagnose(
     options: dict[str, dict[str, Any]] | None = None,
     settings: dict[str, Any] | None = None,
 ) -> Report:
-    """Run every selected rule over ``recording``; ``options`` maps a rule code to its options."""
-    findings = []
+    """Run every selected rule that concerns ``recording``; list those whose inputs the run did
+    not measure as not checked. ``options`` maps a rule code to its options."""
+    findings, not_checked = [], []
     for rule in rules_for(select, ignore):
+        if not rule.concerns(recording):
+            continue
+        missing = rule.missing(recording)
+        if missing:
+            not_checked.append(NotChecked(rule.code, rule.name, tuple(missing), rule.central))
+            continue
         findings.extend(rule.run(recording, (options or {}).get(rule.code)))
-    return Report(recording=recording, findings=findings, settings=dict(settings or {}))
+    return Report(recording=recording, findings=findings, settings=dict(settings or {}), not_checked=not_checked)

@@ -9,6 +9,6 @@ Imports TensorFlow (``import netdoctor`` alone does not)::
     print(netdoctor.diagnose(recorder.recording).codes())
 """
 
-from netdoctor.observe.keras_fit import Recorder
+from netdoctor.observe.keras.fit import Recorder
 
 __all__ = ["Recorder"]

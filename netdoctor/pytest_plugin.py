@@ -2,6 +2,9 @@
 
     def test_classifier_learns(netdoctor):
         netdoctor.assert_healthy("models/classifier.py")
+
+Target files checked through the fixture share one observer process for the whole test
+session, so TensorFlow is imported once however many models the suite checks.
 """
 
 from __future__ import annotations
@@ -53,7 +56,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "netdoctor: the test trains a model under netdoctor (seconds)")
 
 
+@pytest.fixture(scope="session")
+def netdoctor_observer():
+    """One observer process for every target file the session's ``netdoctor`` fixtures check."""
+    from netdoctor.supervise import shared_observer
+
+    with shared_observer() as observer:
+        yield observer
+
+
 @pytest.fixture
-def netdoctor(request: pytest.FixtureRequest) -> Doctor:
+def netdoctor(request: pytest.FixtureRequest, netdoctor_observer) -> Doctor:
     """Check models with the settings of the nearest ``[tool.netdoctor]`` above the test file."""
     return Doctor(load_settings(Path(str(request.path))))

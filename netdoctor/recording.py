@@ -36,6 +36,8 @@ from typing import Any
 
 import numpy as np
 
+from netdoctor import metrics as m
+
 SCHEMA_VERSION = 1
 
 
@@ -98,14 +100,17 @@ class Recording:
         kind = record.get("type")
         if kind == "meta":
             body = {k: v for k, v in record.items() if k != "type"}
-            if "layers" in body:
-                self.layers = [LayerInfo.from_dict(d) for d in body.pop("layers")]
-            notes = body.pop("notes", None)
+            if m.LAYERS in body:
+                self.layers = [LayerInfo.from_dict(d) for d in body.pop(m.LAYERS)]
+            notes = body.pop(m.NOTES, None)
+            observed = body.pop(m.OBSERVED, None)
             self.meta.update(body)
             if notes:
-                self.meta.setdefault("notes", []).extend(notes)
+                self.meta.setdefault(m.NOTES, []).extend(notes)
+            if observed:
+                self.meta[m.OBSERVED] = sorted(set(self.meta.get(m.OBSERVED, [])) | set(observed))
         elif kind == "train":
-            self._append_train(int(record["start"]), record.get("loss", []), record.get("accuracy"))
+            self._append_train(int(record["start"]), record.get(m.LOSS, []), record.get(m.ACCURACY))
         elif kind == "sample":
             self.samples.append(record)
         elif kind == "eval":
@@ -140,7 +145,26 @@ class Recording:
 
     @property
     def sample_steps(self) -> np.ndarray:
-        return np.array([s["step"] for s in self.samples], dtype=int)
+        return np.array([s[m.STEP] for s in self.samples], dtype=int)
+
+    @property
+    def provided(self) -> set[str]:
+        """The metrics and run facts this run has: what its observers said they measure, the run
+        facts they wrote, and what its records hold (for recordings that did not say)."""
+        found = set(self.meta.get(m.OBSERVED) or [])
+        found |= {name for name, value in self.meta.items() if value not in (None, [], {})}
+        if np.isfinite(self.train_loss).any():
+            found.add(m.LOSS)
+        if np.isfinite(self.train_accuracy).any() or self.test_accuracy is not None:
+            found.add(m.ACCURACY)
+        for sample in self.samples:
+            found |= {key for key, value in sample.items() if value is not None}
+        if m.OBSERVED not in self.meta:
+            for sample in self.samples:
+                for entries in (sample.get(m.SAMPLE_LAYERS, {}), sample.get(m.SAMPLE_VARIABLES, {})):
+                    for entry in entries.values():
+                        found |= set(entry)
+        return found
 
     def layer(self, name: str) -> LayerInfo | None:
         return next((layer for layer in self.layers if layer.name == name), None)
@@ -152,28 +176,28 @@ class Recording:
     def layer_series(self, layer: str, metric: str) -> np.ndarray:
         """One metric of one layer over the sampled steps (NaN where it was not recorded)."""
         return np.array(
-            [_float(s.get("layers", {}).get(layer, {}).get(metric)) for s in self.samples]
+            [_float(s.get(m.SAMPLE_LAYERS, {}).get(layer, {}).get(metric)) for s in self.samples]
         )
 
     def variable_series(self, variable: str, metric: str) -> np.ndarray:
         return np.array(
-            [_float(s.get("variables", {}).get(variable, {}).get(metric)) for s in self.samples]
+            [_float(s.get(m.SAMPLE_VARIABLES, {}).get(variable, {}).get(metric)) for s in self.samples]
         )
 
     @property
     def variables(self) -> list[dict[str, Any]]:
-        return list(self.meta.get("variables", []))
+        return list(self.meta.get(m.VARIABLES, []))
 
     def events_of(self, kind: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e.get("kind") == kind]
 
     @property
     def test_accuracy(self) -> float | None:
-        return _last(self.evals, "accuracy")
+        return _last(self.evals, m.ACCURACY)
 
     @property
     def test_loss(self) -> float | None:
-        return _last(self.evals, "loss")
+        return _last(self.evals, m.LOSS)
 
     # ---- saving ---------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:

@@ -1,14 +1,23 @@
 """The user's target file: read it without running it, and decide how to observe it.
 
-A target is in *model mode* when it defines ``build_model()``, or a module-level ``model`` and
-no top-level training (no ``model.fit(...)``, ``sess.run(...)`` or ``__main__`` block); netdoctor
-then imports it (not as ``__main__``) and trains the model itself. Anything else is a
-*script*, run as ``__main__`` under instrumentation.
+How a file is classified, by what it does (never by what its variables are called):
+
+- A file whose top-level code trains is a **script**: some statement outside functions and
+  classes calls, directly or through functions of the file, something that trains (``fit``,
+  ``train_on_batch``, ``Session.run``, ``minimize``, ``apply_gradients``, a tape's
+  ``gradient``, ``assign_sub``/``assign_add``), or the file has an
+  ``if __name__ == "__main__":`` block and no ``build_model()``. netdoctor runs it as
+  ``__main__``, exactly as ``python FILE`` would, with the offline data served.
+- Otherwise, a file that defines ``build_model()`` or a module-level Keras model is a **model
+  file**: netdoctor imports it (not as ``__main__``) and trains the model itself.
+- Anything else is run as a script (which then says it trained nothing).
 """
 
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +25,19 @@ from netdoctor.errors import TargetError
 
 MODEL_MODE = "model"
 SCRIPT_MODE = "script"
+
+#: Method names whose call means the code trains.
+TRAINING_CALLS = {
+    "fit",
+    "fit_generator",
+    "train_on_batch",
+    "run",
+    "minimize",
+    "apply_gradients",
+    "gradient",
+    "assign_sub",
+    "assign_add",
+}
 
 
 @dataclass(frozen=True)
@@ -37,26 +59,52 @@ class Target:
             return str(self.path)
 
 
-#: Method names whose call at a module's top level means the module trains when run.
-_TRAINING_CALLS = {"fit", "fit_generator", "train_on_batch", "run", "minimize", "apply_gradients"}
-
-
-def _runs_training(tree: ast.Module) -> bool:
-    """Whether the module's own top-level code (outside functions and classes) trains, or it
-    has a ``__main__`` block: then it is a script, even if it names a ``model``."""
-    for statement in tree.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+def _calls(node: ast.AST) -> tuple[set[str], bool]:
+    """Names of the file's own functions called in ``node``, and whether it calls something that trains."""
+    names, trains = set(), False
+    for child in ast.walk(node):
+        if not isinstance(child, ast.Call):
             continue
-        if isinstance(statement, ast.If) and "__main__" in ast.unparse(statement.test):
+        function = child.func
+        if isinstance(function, ast.Attribute) and function.attr in TRAINING_CALLS:
+            trains = True
+        if isinstance(function, ast.Name):
+            names.add(function.id)
+        elif isinstance(function, ast.Attribute):
+            names.add(function.attr)  # a method of one of the file's classes
+    return names, trains
+
+
+def trains_at_top_level(tree: ast.Module) -> bool:
+    """Whether the module's own top-level code trains when it runs, through any chain of calls
+    into the functions and methods it defines."""
+    bodies: dict[str, list[ast.AST]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bodies.setdefault(node.name, []).append(node)
+        elif isinstance(node, ast.ClassDef):
+            bodies.setdefault(node.name, []).append(node)  # instantiating runs __init__ and more
+    pending = [s for s in tree.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    seen: set[str] = set()
+    while pending:
+        names, trains = _calls(pending.pop())
+        if trains:
             return True
-        for node in ast.walk(statement):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in _TRAINING_CALLS
-            ):
-                return True
+        for name in names - seen:
+            seen.add(name)
+            pending.extend(bodies.get(name, []))
     return False
+
+
+def _has_main_block(tree: ast.Module) -> bool:
+    return any(isinstance(s, ast.If) and "__main__" in ast.unparse(s.test) for s in tree.body)
+
+
+def read_source(file: Path) -> str:
+    """The file's text, decoded as Python decodes it (its coding line, else UTF-8)."""
+    data = file.read_bytes()
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)
 
 
 def inspect_target(path: str | Path) -> Target:
@@ -69,15 +117,13 @@ def inspect_target(path: str | Path) -> Target:
     if file.suffix != ".py":
         raise TargetError(f"{path}: not a Python file (expected a .py file)")
     try:
-        source = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        source = read_source(file)
+    except (OSError, UnicodeDecodeError, SyntaxError, LookupError) as exc:
         raise TargetError(f"{path}: cannot read the file ({exc})") from None
     try:
         tree = ast.parse(source, filename=str(file))
     except SyntaxError as exc:
-        raise TargetError(
-            f"{path}:{exc.lineno}: syntax error: {exc.msg}"
-        ) from None
+        raise TargetError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
     functions = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     assigned = {
         t.id
@@ -88,7 +134,8 @@ def inspect_target(path: str | Path) -> Target:
     }
     has_build_model = "build_model" in functions
     has_model = "model" in assigned
-    mode = MODEL_MODE if has_build_model or (has_model and not _runs_training(tree)) else SCRIPT_MODE
+    script = trains_at_top_level(tree) or (_has_main_block(tree) and not has_build_model)
+    mode = MODEL_MODE if (has_build_model or has_model) and not script else SCRIPT_MODE
     return Target(
         path=file.resolve(),
         mode=mode,

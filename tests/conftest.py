@@ -1,7 +1,14 @@
-"""Shared fixtures: running the real ``netdoctor`` command in a subprocess."""
+"""Shared fixtures: running the real ``netdoctor`` command.
+
+:func:`netdoctor` runs the command line in this process, as ``netdoctor ARGS`` would from the
+shell; its observer is one long-lived process for the whole session (TensorFlow is imported
+once, and each target is still observed as if alone). :func:`netdoctor_process` runs the
+installed command in a process of its own, for what only a real process boundary shows.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -11,6 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
+
+from netdoctor import supervise
+from netdoctor.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -37,8 +48,24 @@ class Run:
         return {f["severity"] for f in self.report["findings"] if f["code"] == code}
 
 
-def netdoctor(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: int = 300) -> Run:
-    """Run ``python -m netdoctor ARGS`` as a user would, without colour or progress bars."""
+@pytest.fixture(scope="session", autouse=True)
+def shared_observer():
+    """One observer process for every target the session checks."""
+    with supervise.shared_observer() as shared:
+        yield shared
+
+
+def netdoctor(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> Run:
+    """Run the ``netdoctor`` command line with ARGS in this process, without colour or progress."""
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(app, list(args), env={"NO_COLOR": "1", "CI": "1", **(env or {})})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def netdoctor_process(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: int = 300) -> Run:
+    """Run ``python -m netdoctor ARGS`` in a process of its own, as a user would."""
     environment = {**os.environ, "NO_COLOR": "1", "CI": "1", **(env or {})}
     done = subprocess.run(
         [sys.executable, "-m", "netdoctor", *args],
@@ -49,8 +76,3 @@ def netdoctor(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, t
         timeout=timeout,
     )
     return Run(done.returncode, done.stdout, done.stderr)
-
-
-@pytest.fixture(scope="session")
-def run_netdoctor():
-    return netdoctor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import TARGETS, netdoctor
+from conftest import TARGETS, netdoctor, netdoctor_process
 
 
 def _one_line_error(run) -> str:
@@ -63,7 +63,7 @@ def test_debug_shows_the_traceback():
 @pytest.mark.e2e
 def test_killed_run_keeps_what_was_observed(tmp_path):
     saved = tmp_path / "killed.jsonl"
-    run = netdoctor(
+    run = netdoctor_process(
         "check", "tests/targets/killed_mid_run.py", "--format", "json", "--steps", "400",
         "--save-recording", str(saved),
     )  # fmt: skip

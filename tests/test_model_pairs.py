@@ -1,8 +1,9 @@
 """Every rule's examples through the real command, pylint-style: ``tests/models/<CODE>/bad.py``
 makes rule CODE fire, ``good.py`` (the same model, fixed) gets no error at all and not CODE.
 
-Each folder holds model-mode targets (``build_model()``, optionally ``load_data()``). A run costs
-about 8 s, most of it importing TensorFlow; the results table in docs/rules.md comes from here.
+Each folder holds targets of the kind the rule is about: model files (``build_model()``,
+optionally ``load_data()``) for most, training scripts for the rules about custom loops, ``fit``
+batches and TF1 graphs. The results table in docs/rules.md comes from here.
 """
 
 from __future__ import annotations

@@ -142,8 +142,8 @@ def test_format_percent():
 def test_json_sick_report():
     data = strict_loads(render_json(sick_report(), "1.2.3"))
     assert set(data) == {
-        "schema_version", "tool", "target", "verdict", "findings", "summary", "layers", "run",
-        "settings", "incomplete_reason",
+        "schema_version", "tool", "target", "verdict", "findings", "not_checked", "summary", "layers",
+        "run", "settings", "incomplete_reason",
     }  # fmt: skip
     assert data["schema_version"] == 1
     assert data["tool"] == {"name": "netdoctor", "version": "1.2.3"}

@@ -72,7 +72,7 @@ def reduction(op: str, tensor: str, source: str | None = "train.py:41") -> dict:
         "op_type": "ArgMax",
         "axis": 0,
         "input": tensor,
-        "input_shape": [None, 10],
+        "tensor_shape": [None, 10],
         "consumer": "Equal",
         **origin,
     }
@@ -134,7 +134,7 @@ def test_functions_that_do_not_keep_retracing_are_fine(calls, retraces):
 def test_variables_created_at_every_step_are_growth():
     origin = {"source": "loop.py:30", "function": "train_step", "code": "head = keras.layers.Dense(10)"}
     events = [
-        {"kind": "variables_created", "step": step, "count": 2, "sources": [{**origin, "variables": 2}]}
+        {"kind": "variables_created", "step": step, "count": 2, "sources": [{**origin, "created": 2}]}
         for step in range(1, 50)
     ]
     finding = only("ND701", healthy_mlp(events=events))

@@ -117,7 +117,7 @@ def test_script_that_trains_nothing_is_one_clear_error():
     assert "Traceback" not in run.stderr and len(lines) == 1, run.stderr
     assert lines[0] == (
         "netdoctor: error: tests/targets/trains_nothing.py ran to the end without training "
-        "anything: no Session.run of a training op, no model.fit, no optimizer step"
+        "anything: no Session.run of a training op, no model.fit, no gradient computed with GradientTape"
     )
 
 

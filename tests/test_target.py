@@ -18,6 +18,25 @@ from netdoctor.target import MODEL_MODE, SCRIPT_MODE, inspect_target
         ("import tensorflow as tf\nsess = tf.Session()\nsess.run(tf.global_variables_initializer())\n", SCRIPT_MODE),
         ("def build_model():\n    pass\nif __name__ == '__main__':\n    build_model()\n", MODEL_MODE),
         ("print('no model here')\n", SCRIPT_MODE),
+        # a loop over a module-level `model` trains at top level: a script, whatever the name
+        (
+            "import keras\nmodel = keras.Sequential()\nfor x, y in data:\n"
+            "    with tf.GradientTape() as tape:\n        loss = f(model(x), y)\n"
+            "    opt.apply_gradients(zip(tape.gradient(loss, w), w))\n",
+            SCRIPT_MODE,
+        ),
+        # training reached through the file's own functions, from a loop at top level
+        (
+            "model = make()\n@tf.function\ndef step(x):\n    w.assign_sub(0.1 * x)\n"
+            "for i in range(10):\n    step(i)\n",
+            SCRIPT_MODE,
+        ),
+        # ... or through a class the top level instantiates
+        ("class Trainer:\n    def __init__(self):\n        model.fit(x, y)\nmodel = 1\nTrainer()\n", SCRIPT_MODE),
+        # defining a training function without calling it is not training
+        ("import keras\nmodel = keras.Sequential()\ndef train():\n    model.fit(x, y)\n", MODEL_MODE),
+        # a build_model() next to top-level training: importing it would train, so a script
+        ("def build_model():\n    pass\nbuild_model().fit(x, y)\n", SCRIPT_MODE),
     ],
 )
 def test_mode(tmp_path, source, mode):
@@ -26,6 +45,12 @@ def test_mode(tmp_path, source, mode):
     found = inspect_target(path)
     assert found.mode == mode
     assert found.path == path.resolve()
+
+
+def test_latin1_file_with_a_coding_line_is_read(tmp_path):
+    path = tmp_path / "target.py"
+    path.write_bytes("# -*- coding: latin-1 -*-\n# caf\xe9\ndef build_model():\n    pass\n".encode("latin-1"))
+    assert inspect_target(path).mode == MODEL_MODE
 
 
 def test_load_data_is_noticed(tmp_path):

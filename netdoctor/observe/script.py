@@ -1,7 +1,8 @@
 """Script mode: run the user's program unchanged, as ``__main__``, under instrumentation.
 
 Whatever trains is observed: TF1 ``Session.run`` of a training op (the TF1 API is served from
-``tf.compat.v1``), Keras ``fit``, and ``tf.function`` or eager loops that take optimizer steps.
+``tf.compat.v1``), Keras ``fit``, and custom loops that ask a ``GradientTape`` for gradients,
+eager or inside ``tf.function``s, updated by an optimizer or by hand.
 """
 
 from __future__ import annotations
@@ -15,8 +16,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from netdoctor import metrics as m
 from netdoctor.errors import TargetError
-from netdoctor.observe.stream import RecordWriter
+from netdoctor.observe.core.records import Records, SampleWriter, StepLimitReached, StepLog
+from netdoctor.observe.core.seam import observing
+from netdoctor.observe.core.sources import UserCode
+from netdoctor.observe.core.spec import RunSpec
+from netdoctor.target import read_source
 
 #: The TF1 names a note lists before "...".
 NAMES_IN_NOTE = 4
@@ -38,73 +44,75 @@ def as_main(path: Path, argv: list[str]) -> Iterator[dict[str, Any]]:
         sys.modules["__main__"], sys.argv, sys.path[:] = saved[0], saved[1], saved[2]
 
 
-def run_script(spec: dict[str, Any], writer: RecordWriter, phase: Any) -> int:
-    """Run the script in ``spec``; return the number of training steps observed.
+def uses_tf1(path: Path) -> bool:
+    """Whether the script is written against the TF1 API (it needs ``tf.compat.v1``)."""
+    from netdoctor.observe.tf1.compat import tf1_names
 
-    Stops the script after ``spec["steps"]`` training steps. Raises :class:`TargetError` when
+    return bool(tf1_names(ast.parse(read_source(path), filename=str(path))))
+
+
+def run_script(spec: RunSpec, records: Records, phase: Any) -> int:
+    """Run the script in ``spec`` under every observer; return the number of training steps.
+
+    Stops the script after ``spec.steps`` training steps. Raises :class:`TargetError` when
     the script ends without training anything.
     """
     import tensorflow as tf
 
-    from netdoctor.observe import tf1
-    from netdoctor.observe.functions import FunctionWatch
-    from netdoctor.observe.keras_fit import FitHook
-    from netdoctor.observe.mnist_shims import MnistShims
-    from netdoctor.observe.samples import Records, SampleWriter, StepLimitReached, StepLog
-    from netdoctor.observe.sources import UserCode
+    from netdoctor.observe.keras.fit import FitHook
+    from netdoctor.observe.loops.watch import LoopWatch
+    from netdoctor.observe.shims import MnistShims
+    from netdoctor.observe.tf1.compat import serve_compat_v1, tf1_names
+    from netdoctor.observe.tf1.session import SessionWatch
 
-    path, display, seed, limit = Path(spec["target"]), spec["display"], spec["seed"], spec["steps"]
+    path, display, seed, limit = Path(spec.target), spec.display, spec.seed, spec.steps
     phase.name = "reading the script"
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    records = Records(writer)
-    steps = StepLog(records, horizon=limit, limit=limit)
+    tree = ast.parse(read_source(path), filename=str(path))
+    steps = StepLog(records, horizon=None, limit=limit)
     samples = SampleWriter(records)
     user = UserCode(path, display)
 
-    legacy = tf1.tf1_names(tree)
+    legacy = tf1_names(tree)
     if legacy:
-        tree = tf1.serve_compat_v1(tree)
+        tree = serve_compat_v1(tree)
         tf.compat.v1.disable_v2_behavior()
         tf.compat.v1.set_random_seed(seed)
         shown = ", ".join(legacy[:NAMES_IN_NOTE]) + (", ..." if len(legacy) > NAMES_IN_NOTE else "")
         records.write(
             "meta",
-            api="tf1",
-            notes=[
-                f"the script uses the TF1 API ({shown}): netdoctor ran it with tf.compat.v1, "
-                "v2 behaviour disabled"
-            ],
+            **{
+                m.API: "tf1",
+                m.NOTES: [
+                    f"the script uses the TF1 API ({shown}): netdoctor ran it with tf.compat.v1, "
+                    "v2 behaviour disabled"
+                ],
+            },
         )
     code = compile(tree, str(path), "exec")
 
     phase.name = "running the script"
     stopped = False
-    with as_main(path, list(spec.get("argv", []))) as namespace:
-        sessions = tf1.SessionWatch(records, steps, samples, user, seed)
-        functions = FunctionWatch(records, steps, samples, user, namespace, seed)
-        fits = FitHook(records, steps, samples, seed, around_fit=functions.paused)
-        MnistShims(records, seed).install()
-        sessions.install()
-        functions.install(count_variables=not legacy)
-        fits.install()
+    with as_main(path, list(spec.argv)) as namespace:
+        loops = LoopWatch(records, steps, samples, user, namespace, seed, count_variables=not legacy)
+        fits = FitHook(records, steps, samples, seed, around_fit=loops.paused)
+        observers = [MnistShims(records, seed), SessionWatch(records, steps, samples, user, seed), loops, fits]
         try:
-            exec(code, namespace)
+            with observing(observers):
+                exec(code, namespace)
         except StepLimitReached:
             stopped = True
         except SystemExit as exc:
-            if exc.code not in (None, 0):
+            if exc.code not in (None, 0) or fits.interrupted:
                 raise
         finally:
             steps.flush()
-            sessions.finish()
-            functions.finish()
     if stopped:
         records.write(
-            "meta", notes=[f"netdoctor stopped the script after {steps.steps:,} training steps (--steps)"]
+            "meta", **{m.NOTES: [f"netdoctor stopped the script after {steps.steps:,} training steps (--steps)"]}
         )
     if steps.steps == 0:
         raise TargetError(
             f"{display} ran to the end without training anything: no Session.run of a training op, "
-            "no model.fit, no optimizer step"
+            "no model.fit, no gradient computed with GradientTape"
         )
     return steps.steps

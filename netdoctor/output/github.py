@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from netdoctor import metrics as m
 from netdoctor.findings import Report, Severity
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -17,7 +18,7 @@ def _escape(text: str, property_value: bool = False) -> str:
 
 def render_github(report: Report) -> str:
     """One ``::error file=...,line=...,title=...::message`` line per finding."""
-    target = str(report.recording.meta.get("target") or "model.py")
+    target = str(report.recording.meta.get(m.TARGET) or "model.py")
     lines = []
     for finding in report.findings:
         path, line = target, 1

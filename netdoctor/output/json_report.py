@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from netdoctor import metrics as m
 from netdoctor.findings import Report, Severity
 from netdoctor.output.summary import incomplete_reason, layer_rows, run_summary
 from netdoctor.recording import jsonable
@@ -12,8 +13,8 @@ SCHEMA_VERSION = 1
 
 #: Run facts copied from the recording's meta into ``run``.
 RUN_KEYS = (
-    "data", "mode", "model", "task", "num_classes", "loss", "optimizer", "learning_rate",
-    "batch_size", "seed", "notes",
+    m.DATA, m.MODE, m.MODEL, m.TASK, m.NUM_CLASSES, m.LOSS_NAME, m.OPTIMIZER, m.LEARNING_RATE,
+    m.BATCH_SIZE, m.SEED, m.NOTES,
 )  # fmt: skip
 
 
@@ -29,11 +30,12 @@ def render_json(report: Report, tool_version: str) -> str:
     document = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "netdoctor", "version": tool_version},
-        "target": rec.meta.get("target"),
+        m.TARGET: rec.meta.get(m.TARGET),
         "verdict": report.verdict.value,
         "findings": [finding.to_dict() for finding in report.findings],
+        "not_checked": [item.to_dict() for item in report.not_checked],
         "summary": summary,
-        "layers": layer_rows(rec),
+        m.LAYERS: layer_rows(rec),
         "run": {key: rec.meta.get(key) for key in RUN_KEYS},
         "settings": report.settings,
         "incomplete_reason": incomplete_reason(rec),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from netdoctor import metrics as m
 from netdoctor.findings import Finding, Report, Severity
 from netdoctor.recording import jsonable
 from netdoctor.rules import Rule, all_rules
@@ -49,7 +50,7 @@ def render_sarif(report: Report, tool_version: str) -> str:
     """The report as a SARIF log with one run; every known rule is listed in the driver."""
     rules = all_rules()
     index = {rule.code: i for i, rule in enumerate(rules)}
-    target = str(report.recording.meta.get("target") or "model.py")
+    target = str(report.recording.meta.get(m.TARGET) or "model.py")
     results = []
     for finding in report.findings:
         text = finding.message if not finding.fix else f"{finding.message} Fix: {finding.fix}"

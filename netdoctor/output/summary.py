@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from netdoctor import metrics as m
 from netdoctor.findings import Report
 from netdoctor.recording import Recording
 from netdoctor.rules.symptoms import final_train_accuracy, loss_start_end
@@ -41,10 +42,10 @@ def layer_rows(rec: Recording) -> list[dict[str, Any]]:
     """One row per layer with a kernel or a dead fraction; missing or non-finite values are None."""
     rows = []
     for layer in rec.layers:
-        dead = rec.layer_series(layer.name, "dead_fraction")
+        dead = rec.layer_series(layer.name, m.DEAD_FRACTION)
         if not layer.has_kernel and not np.isfinite(dead).any():
             continue
-        std = _finite(rec.layer_series(layer.name, "kernel_std"))
+        std = _finite(rec.layer_series(layer.name, m.KERNEL_STD))
         rows.append(
             {
                 "name": layer.name,
@@ -53,13 +54,19 @@ def layer_rows(rec: Recording) -> list[dict[str, Any]]:
                 "units": layer.units,
                 "weight_std_start": float(std[0]) if std.size else None,
                 "weight_std_end": float(std[-1]) if std.size else None,
-                "grad_norm": _median(rec.layer_series(layer.name, "grad_norm")),
-                "dead_fraction": _last(dead),
-                "symmetric_fraction": _last(rec.layer_series(layer.name, "symmetric_fraction")),
-                "update_ratio": _median(rec.layer_series(layer.name, "update_ratio")),
+                m.GRAD_NORM: _median(rec.layer_series(layer.name, m.GRAD_NORM)),
+                m.DEAD_FRACTION: _last(dead),
+                m.SYMMETRIC_FRACTION: _last(rec.layer_series(layer.name, m.SYMMETRIC_FRACTION)),
+                m.UPDATE_RATIO: _median(rec.layer_series(layer.name, m.UPDATE_RATIO)),
             }
         )
     return rows
+
+
+def describe_metric(name: str) -> str:
+    """``grad_norm (L2 norm of the loss gradient ...)``: a metric's name with its meaning."""
+    meaning = next((d.meaning for (_, n), d in m.VOCABULARY.items() if n == name), None)
+    return f"{name} ({meaning})" if meaning else name
 
 
 def finite_or_none(value: Any) -> float | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -12,8 +13,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from netdoctor.findings import Finding, Report, Severity, Verdict
+from netdoctor import metrics as m
+from netdoctor.findings import Evidence, Finding, Report, Severity, Verdict
 from netdoctor.output.summary import (
+    describe_metric,
     format_number,
     format_percent,
     incomplete_reason,
@@ -26,8 +29,11 @@ SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.IN
 VERDICT_STYLE = {
     Verdict.SICK: "bold red",
     Verdict.HEALTHY: "bold green",
+    Verdict.UNVERIFIED: "bold yellow",
     Verdict.INCOMPLETE: "bold yellow",
 }
+#: The columns of a finding's evidence table: the fields of Evidence.
+EVIDENCE_COLUMNS = tuple(f.name for f in fields(Evidence))
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 SPARK_POINTS = 40
 
@@ -40,11 +46,14 @@ def make_console(stderr: bool = False, no_color: bool = False) -> Console:
 def render_text(report: Report, console: Console) -> None:
     """Print the verdict, each finding, the layer table, trends, run facts and a summary line."""
     rec = report.recording
-    target = str(rec.meta.get("target") or "the model")
+    target = str(rec.meta.get(m.TARGET) or "the model")
     console.print(_verdict_line(report, target))
     for finding in report.findings:
         console.print()
         _print_finding(finding, console)
+    if report.not_checked:
+        console.print()
+        console.print(_not_checked(report))
     rows = layer_rows(rec)
     if rows:
         console.print()
@@ -55,7 +64,7 @@ def render_text(report: Report, console: Console) -> None:
         console.print(trends)
     console.print()
     console.print(_facts(report))
-    for note in rec.meta.get("notes") or []:
+    for note in rec.meta.get(m.NOTES) or []:
         console.print(Text(f"note: {note}", style="dim"))
     console.print()
     found = f"Found {_plural(len(report.findings), 'finding')}"
@@ -99,6 +108,12 @@ def _verdict_line(report: Report, target: str) -> Text:
     verdict, rec = report.verdict, report.recording
     if verdict is Verdict.INCOMPLETE:
         detail = f"the run stopped at step {rec.steps}: {incomplete_reason(rec)}"
+    elif verdict is Verdict.UNVERIFIED:
+        central = [item.code for item in report.not_checked if item.central]
+        detail = (
+            f"{_counts(report) or 'no findings'}, but {_plural(len(central), 'central rule')} "
+            f"could not run ({', '.join(central)}): see Not checked"
+        )
     else:
         detail = _counts(report) or "no findings"
     return Text.assemble(
@@ -122,7 +137,7 @@ def _print_finding(finding: Finding, console: Console) -> None:
     console.print(_indent(Text(finding.message)))
     if finding.evidence:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-        for header in ("metric", "layer", "step", "observed", "expected"):
+        for header in EVIDENCE_COLUMNS:
             table.add_column(header)
         for item in finding.evidence:
             step = "" if item.step is None else f"{item.step:,}"
@@ -132,6 +147,16 @@ def _print_finding(finding: Finding, console: Console) -> None:
     console.print(_indent(Text.assemble(("fix: ", "bold"), finding.fix)))
     if finding.source:
         console.print(_indent(Text(f"source: {finding.source}", style="dim")))
+
+
+def _not_checked(report: Report) -> Text:
+    """One line per rule that could not run, with what its observer did not measure."""
+    text = Text("Not checked", style="bold")
+    for item in report.not_checked:
+        missing = ", ".join(describe_metric(name) for name in item.missing)
+        text.append(f"\n  {item.code} {item.name}: ")
+        text.append(f"not measured: {missing}", style="dim")
+    return text
 
 
 def _layer_table(rows: list[dict[str, Any]]) -> Table:
@@ -150,10 +175,10 @@ def _layer_table(rows: list[dict[str, Any]]) -> Table:
                 kind,
                 format_number(row["units"]),
                 std,
-                format_number(row["grad_norm"]),
-                format_percent(row["dead_fraction"]),
-                format_percent(row["symmetric_fraction"]),
-                format_number(row["update_ratio"]),
+                format_number(row[m.GRAD_NORM]),
+                format_percent(row[m.DEAD_FRACTION]),
+                format_percent(row[m.SYMMETRIC_FRACTION]),
+                format_number(row[m.UPDATE_RATIO]),
             )
         )
     return table
@@ -163,8 +188,8 @@ def _trends(rec: Recording) -> Text:
     """Sparklines of per-step train loss (own scale) and accuracy (0 to 1), with start → end."""
     lines = Text()
     for label, values, scale, fmt in (
-        ("loss", rec.train_loss, (None, None), format_number),
-        ("accuracy", rec.train_accuracy, (0.0, 1.0), format_percent),
+        (m.LOSS, rec.train_loss, (None, None), format_number),
+        (m.ACCURACY, rec.train_accuracy, (0.0, 1.0), format_percent),
     ):
         if not np.isfinite(values).any():
             continue
@@ -183,16 +208,18 @@ def _facts(report: Report) -> Table:
     meta = rec.meta
     summary = run_summary(report)
     steps = format_number(summary["steps"])
-    if meta.get("steps_planned"):
-        steps += f" of {format_number(meta['steps_planned'])} planned"
-    duration, seed = summary["duration_s"], meta.get("seed")
+    if meta.get(m.STEPS_PLANNED):
+        steps += f" of {format_number(meta[m.STEPS_PLANNED])} planned"
+    elif meta.get(m.STEPS_LIMIT):
+        steps += f" (at most {format_number(meta[m.STEPS_LIMIT])}: --steps)"
+    duration, seed = summary["duration_s"], meta.get(m.SEED)
     facts = [
-        ("target", meta.get("target")),
-        ("model", meta.get("model")),
-        ("data", meta.get("data")),
+        (m.TARGET, meta.get(m.TARGET)),
+        (m.MODEL, meta.get(m.MODEL)),
+        (m.DATA, meta.get(m.DATA)),
         ("steps", steps),
-        ("batch size", meta.get("batch_size")),
-        ("seed", None if seed is None else str(seed)),
+        ("batch size", meta.get(m.BATCH_SIZE)),
+        (m.SEED, None if seed is None else str(seed)),
         ("duration", None if duration is None else f"{duration:.1f} s"),
         ("final train accuracy", _percent_or_none(summary["train_accuracy"])),
         ("test accuracy", _percent_or_none(summary["test_accuracy"])),

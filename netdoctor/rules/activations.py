@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netdoctor import metrics as m
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import Recording
 from netdoctor.rules import symptoms
@@ -19,6 +20,9 @@ from netdoctor.rules.registry import RuleContext, rule
     "dead-relu",
     Severity.ERROR,
     "Most ReLU units of a layer output 0 for every input by the end of training.",
+    requires={m.DEAD_FRACTION},
+    central=True,
+    applies=symptoms.has_hidden_layers,
     min_fraction=0.5,
     tail=1 / 3,
 )
@@ -49,7 +53,7 @@ def dead_relu(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     steps = rec.sample_steps
     threshold = ctx["min_fraction"]
     for layer in rec.layers:
-        dead = rec.layer_series(layer.name, "dead_fraction")
+        dead = rec.layer_series(layer.name, m.DEAD_FRACTION)
         known = np.flatnonzero(np.isfinite(dead))
         if known.size == 0:
             continue
@@ -83,8 +87,8 @@ def dead_relu(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             step=last_step,
             source=layer.source,
             evidence=[
-                Evidence("dead_fraction", float(dead[onset]), f"< {threshold:.3g}", layer.name, since),
-                Evidence("dead_fraction", last, f"< {threshold:.3g}", layer.name, last_step),
+                Evidence(m.DEAD_FRACTION, float(dead[onset]), f"< {threshold:.3g}", layer.name, since),
+                Evidence(m.DEAD_FRACTION, last, f"< {threshold:.3g}", layer.name, last_step),
                 Evidence("dead_samples_in_tail", f"{tail.sum()} of {tail.size}", "at most half", layer.name),
             ],
         )
@@ -95,6 +99,8 @@ def dead_relu(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "saturated-activations",
     Severity.ERROR,
     "Most sigmoid/tanh units of a hidden layer sit in their flat regions.",
+    requires={m.SATURATED_FRACTION},
+    applies=symptoms.has_hidden_layers,
     min_fraction=0.5,
     tail=1 / 3,
 )
@@ -126,7 +132,7 @@ def saturated_activations(rec: Recording, ctx: RuleContext) -> Iterator[Finding]
     steps = rec.sample_steps
     threshold = ctx["min_fraction"]
     for layer in rec.layers:
-        saturated = rec.layer_series(layer.name, "saturated_fraction")
+        saturated = rec.layer_series(layer.name, m.SATURATED_FRACTION)
         known = np.flatnonzero(np.isfinite(saturated))
         if known.size == 0 or not layer.feeds_trainable:
             continue
@@ -160,14 +166,14 @@ def saturated_activations(rec: Recording, ctx: RuleContext) -> Iterator[Finding]
             step=last_step,
             source=layer.source,
             evidence=[
-                Evidence("saturated_fraction", float(saturated[onset]), f"< {threshold:.3g}", layer.name, since),
-                Evidence("saturated_fraction", last, f"< {threshold:.3g}", layer.name, last_step),
+                Evidence(m.SATURATED_FRACTION, float(saturated[onset]), f"< {threshold:.3g}", layer.name, since),
+                Evidence(m.SATURATED_FRACTION, last, f"< {threshold:.3g}", layer.name, last_step),
             ],
         )
 
 
 #: Where a non-finite value can show up within one step, in the order a step computes them.
-PIPELINE = ("activations", "loss", "gradients", "weights")
+PIPELINE = ("activations", m.LOSS, "gradients", "weights")
 
 
 @dataclass(frozen=True)
@@ -197,22 +203,22 @@ class Appearance:
 def _appearances(rec: Recording) -> list[Appearance]:
     """Every recorded sighting of a non-finite value, earliest first."""
     seen = [
-        Appearance(int(e["step"]), e.get("where", "values"), e.get("layer"), e.get("variable"))
-        for e in rec.events_of("non_finite")
+        Appearance(int(e[m.STEP]), e.get("where", "values"), e.get("layer"), e.get("variable"))
+        for e in rec.events_of(m.NON_FINITE)
     ]
     bad_loss = np.flatnonzero(~np.isfinite(rec.train_loss))
     if bad_loss.size:
-        seen.append(Appearance(int(bad_loss[0]), "loss"))
-    flags = {"nonfinite_activation": "activations", "nonfinite_kernel": "weights"}
-    variable_flags = {"nonfinite_grad": "gradients", "nonfinite_value": "weights"}
+        seen.append(Appearance(int(bad_loss[0]), m.LOSS))
+    flags = {m.NONFINITE_ACTIVATION: "activations", m.NONFINITE_KERNEL: "weights"}
+    variable_flags = {m.NONFINITE_GRAD: "gradients", m.NONFINITE_VALUE: "weights"}
     layer_of = {v["name"]: v.get("layer") for v in rec.variables}
     for sample in rec.samples:
-        step = int(sample["step"])
-        for layer, metrics in sample.get("layers", {}).items():
+        step = int(sample[m.STEP])
+        for layer, metrics in sample.get(m.SAMPLE_LAYERS, {}).items():
             seen += [
                 Appearance(step, where, layer) for flag, where in flags.items() if _raised(metrics, flag)
             ]
-        for variable, metrics in sample.get("variables", {}).items():
+        for variable, metrics in sample.get(m.SAMPLE_VARIABLES, {}).items():
             seen += [
                 Appearance(step, where, layer_of.get(variable), variable)
                 for flag, where in variable_flags.items()
@@ -231,6 +237,8 @@ def _raised(metrics: dict, flag: str) -> bool:
     "non-finite-values",
     Severity.ERROR,
     "NaN or Inf appeared in the loss, weights, gradients or activations.",
+    requires={m.LOSS},
+    central=True,
 )
 def non_finite_values(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Report where and when NaN or Inf first appeared during training.
@@ -257,7 +265,7 @@ def non_finite_values(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     first = appearances[0]
     message = f"NaN/Inf first appeared in {first.describe()}"
     loss = rec.train_loss
-    if first.where == "loss" and first.step < loss.size and not np.isfinite(loss[first.step]):
+    if first.where == m.LOSS and first.step < loss.size and not np.isfinite(loss[first.step]):
         before = np.flatnonzero(np.isfinite(loss[: first.step]))
         message += f": the loss was {loss[first.step]}"
         if before.size:

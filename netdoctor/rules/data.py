@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from netdoctor import metrics as m
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import Recording
 from netdoctor.rules import symptoms
@@ -19,6 +20,7 @@ from netdoctor.rules.registry import RuleContext, rule
     "unnormalized-inputs",
     Severity.ERROR,
     "The input features are far from a normalized range (e.g. pixels 0..255).",
+    requires={m.INPUT_STATS},
     max_scale=10.0,
     min_scale=0.01,
 )
@@ -46,7 +48,7 @@ def unnormalized_inputs(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     **Options.** ``max_scale`` (default 10): the largest acceptable absolute mean or standard
     deviation. ``min_scale`` (default 0.01): the smallest acceptable largest absolute value.
     """
-    stats = rec.meta.get("input_stats") or {}
+    stats = rec.meta.get(m.INPUT_STATS) or {}
     values = [stats.get(key) for key in ("min", "max", "mean", "std")]
     if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in values):
         return
@@ -76,6 +78,8 @@ def unnormalized_inputs(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "unshuffled-data",
     Severity.ERROR,
     "Training batches come in label order: most hold a single class.",
+    requires={m.BATCH_CLASSES, m.CLASS_FRACTIONS, m.BATCH_SIZE},
+    applies=symptoms.is_classifier,
     min_fraction=0.5,
     max_chance=0.01,
 )
@@ -105,9 +109,9 @@ def unshuffled_data(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     fires the rule. ``max_chance`` (default 0.01): the rule is skipped when shuffled batches
     would often hold one class anyway (tiny batches, one dominant class).
     """
-    counts = np.array([s["batch_classes"] for s in rec.samples if s.get("batch_classes") is not None])
-    fractions = np.asarray(rec.meta.get("class_fractions") or [], dtype=float)
-    batch = rec.meta.get("batch_size")
+    counts = np.array([s[m.BATCH_CLASSES] for s in rec.samples if s.get(m.BATCH_CLASSES) is not None])
+    fractions = np.asarray(rec.meta.get(m.CLASS_FRACTIONS) or [], dtype=float)
+    batch = rec.meta.get(m.BATCH_SIZE)
     if not symptoms.is_classifier(rec) or counts.size == 0 or fractions.size < 2 or not batch:
         return
     chance = float(np.sum(fractions ** int(batch)))
@@ -135,6 +139,7 @@ def unshuffled_data(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "non-finite-data",
     Severity.ERROR,
     "The training inputs or labels contain NaN or Inf.",
+    requires={m.INPUT_STATS},
 )
 def non_finite_data(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag NaN or infinite values in the training data.
@@ -153,11 +158,11 @@ def non_finite_data(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     impute the values (e.g. the feature mean) before training; check the loading and
     preprocessing code for divisions by zero and logs of zero.
     """
-    inputs = (rec.meta.get("input_stats") or {}).get("nonfinite") or 0
+    inputs = (rec.meta.get(m.INPUT_STATS) or {}).get("nonfinite") or 0
     labels = (symptoms.label_facts(rec).get("stats") or {}).get("nonfinite") or 0
     parts, evidence = [], []
     if inputs > 0:
-        shape, examples = rec.meta.get("input_shape"), rec.meta.get("train_examples")
+        shape, examples = rec.meta.get(m.INPUT_SHAPE), rec.meta.get(m.TRAIN_EXAMPLES)
         total = f" (of {examples * int(np.prod(shape)):,})" if shape and examples else ""
         parts.append(f"the training inputs hold {int(inputs):,} NaN/Inf values{total}")
         evidence.append(Evidence("nonfinite_inputs", int(inputs), "0"))

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from netdoctor import metrics as m
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import LayerInfo, Recording
 from netdoctor.rules import symptoms
@@ -34,6 +35,8 @@ def _describe(rec: Recording, layer: LayerInfo) -> str:
     "vanishing-gradients",
     Severity.ERROR,
     "The gradients reaching the early layers are too small to change their weights.",
+    requires={m.GRAD_NORM},
+    central=True,
     max_norm=1e-4,
     max_ratio=1e-3,
     min_fraction=0.5,
@@ -67,11 +70,11 @@ def vanishing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     if len(layers) < 2 or not rec.samples:
         return
     last = layers[-1]
-    reference = rec.layer_series(last.name, "grad_norm")
+    reference = rec.layer_series(last.name, m.GRAD_NORM)
     steps = rec.sample_steps
     affected = []  # (layer, vanishing mask, recorded count)
     for layer in layers[:-1]:
-        norms = rec.layer_series(layer.name, "grad_norm")
+        norms = rec.layer_series(layer.name, m.GRAD_NORM)
         recorded = np.isfinite(norms) & np.isfinite(reference)
         if not recorded.any():
             continue
@@ -85,12 +88,12 @@ def vanishing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
 
     layer, vanishing, recorded = affected[0]
     share = int(vanishing.sum()) / recorded
-    norms = rec.layer_series(layer.name, "grad_norm")[vanishing]
+    norms = rec.layer_series(layer.name, m.GRAD_NORM)[vanishing]
     median = float(np.median(norms))
     last_median = float(np.median(reference[vanishing]))
     ratio = median / last_median
     others = ", ".join(
-        f"`{other.name}` (median {np.median(rec.layer_series(other.name, 'grad_norm')[mask]):.2g})"
+        f"`{other.name}` (median {np.median(rec.layer_series(other.name, m.GRAD_NORM)[mask]):.2g})"
         for other, mask, _ in affected[1:]
     )
     severity, outcome = symptoms.gated(rec)
@@ -118,7 +121,7 @@ def vanishing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         step=int(steps[vanishing][-1]),
         source=layer.source,
         evidence=[
-            Evidence("grad_norm", median, f"> {ctx['max_norm']:.3g}", layer.name),
+            Evidence(m.GRAD_NORM, median, f"> {ctx['max_norm']:.3g}", layer.name),
             Evidence("grad_norm_ratio_to_last", ratio, f"> {ctx['max_ratio']:.3g}", layer.name),
             Evidence("vanishing_fraction", share, f"<= {ctx['min_fraction']:.3g}", layer.name),
         ],
@@ -129,9 +132,9 @@ def _nonfinite_steps(rec: Recording, layer: str) -> list[int]:
     """Sampled steps at which the layer's gradient norm was recorded as NaN or infinite."""
     steps = []
     for sample in rec.samples:
-        value = sample.get("layers", {}).get(layer, {}).get("grad_norm")
+        value = sample.get(m.SAMPLE_LAYERS, {}).get(layer, {}).get(m.GRAD_NORM)
         if value is not None and not math.isfinite(float(value)):
-            steps.append(int(sample["step"]))
+            steps.append(int(sample[m.STEP]))
     return steps
 
 
@@ -140,6 +143,8 @@ def _nonfinite_steps(rec: Recording, layer: str) -> list[int]:
     "exploding-gradients",
     Severity.ERROR,
     "Gradient norms are huge, grow without bound, or overflow to Inf/NaN.",
+    requires={m.GRAD_NORM},
+    central=True,
     max_norm=1e3,
     max_growth=1e3,
 )
@@ -172,19 +177,19 @@ def exploding_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     for layer in rec.kernel_layers:
         if not layer.trainable:
             continue
-        norms = rec.layer_series(layer.name, "grad_norm")
+        norms = rec.layer_series(layer.name, m.GRAD_NORM)
         overflow = _nonfinite_steps(rec, layer.name)
         finite = np.isfinite(norms)
         clauses, evidence = [], []
         if overflow:
             clauses.append(f"became non-finite at step {overflow[0]}")
-            evidence.append(Evidence("grad_norm", "non-finite", "finite", layer.name, overflow[0]))
+            evidence.append(Evidence(m.GRAD_NORM, "non-finite", "finite", layer.name, overflow[0]))
         peak = float(np.max(norms[finite])) if finite.any() else math.nan
         if peak > ctx["max_norm"]:
             peak_step = int(steps[finite][np.argmax(norms[finite])])
             clauses.append(f"reached {peak:.3g} at step {peak_step} (expected < {ctx['max_norm']:.3g})")
             evidence.append(
-                Evidence("grad_norm", peak, f"< {ctx['max_norm']:.3g}", layer.name, peak_step)
+                Evidence(m.GRAD_NORM, peak, f"< {ctx['max_norm']:.3g}", layer.name, peak_step)
             )
         positive = np.flatnonzero(finite & (norms > 0))
         if positive.size >= 2:
@@ -230,6 +235,8 @@ def exploding_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "missing-gradients",
     Severity.ERROR,
     "A trainable variable gets no gradient (None) or a gradient that is always exactly zero.",
+    requires={m.GRAD_NORM, m.VARIABLES},
+    central=True,
 )
 def missing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag trainable variables that training can never change.
@@ -261,7 +268,7 @@ def missing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         if variable.get("gradient") == "missing":
             by_layer.setdefault(variable.get("layer"), []).append((name, "missing"))
             continue
-        norms = rec.variable_series(name, "grad_norm")
+        norms = rec.variable_series(name, m.GRAD_NORM)
         recorded = norms[np.isfinite(norms)]
         if recorded.size and np.all(recorded == 0):
             by_layer.setdefault(variable.get("layer"), []).append((name, "zero"))
@@ -315,8 +322,8 @@ def missing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _zero_at_start(rec: Recording, layer: str) -> bool:
-    low = rec.layer_series(layer, "kernel_min")
-    high = rec.layer_series(layer, "kernel_max")
+    low = rec.layer_series(layer, m.KERNEL_MIN)
+    high = rec.layer_series(layer, m.KERNEL_MAX)
     return bool(low.size) and low[0] == 0 and high[0] == 0
 
 
@@ -333,6 +340,7 @@ def _get(names: list[str]) -> str:
     "frozen-weights",
     Severity.ERROR,
     "A trainable layer's weights stop changing although they get a gradient.",
+    requires={m.UPDATE_NORM, m.GRAD_NORM},
     min_fraction=0.5,
 )
 def frozen_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
@@ -360,13 +368,15 @@ def frozen_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     **Options.** ``min_fraction`` (default 0.5): share of the steps run that the frozen stretch
     must cover.
     """
+    if _updates(rec) and int(_updates(rec).get("applied", 0)) == 0:
+        return  # nothing was ever applied: ND208 says so
     steps = rec.sample_steps
     frozen = []  # (layer, first frozen sample index, median gradient norm)
     for layer in rec.kernel_layers:
         if not layer.trainable:
             continue
-        update = rec.layer_series(layer.name, "update_norm")
-        gradient = rec.layer_series(layer.name, "grad_norm")
+        update = rec.layer_series(layer.name, m.UPDATE_NORM)
+        gradient = rec.layer_series(layer.name, m.GRAD_NORM)
         known = np.flatnonzero(np.isfinite(update))
         moving = known[update[known] != 0]
         stretch = known[known > moving[-1]] if moving.size else known
@@ -407,7 +417,7 @@ def frozen_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         step=since,
         source=layer.source,
         evidence=[
-            Evidence("update_norm", 0.0, "> 0", other.name, int(steps[first]))
+            Evidence(m.UPDATE_NORM, 0.0, "> 0", other.name, int(steps[first]))
             for other, first, _ in frozen
         ],
     )
@@ -418,6 +428,7 @@ def frozen_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "update-ratio",
     Severity.ERROR,
     "The per-step update is far too small or too large next to the weights it changes.",
+    requires={m.UPDATE_RATIO},
     min_ratio=1e-5,
     max_ratio=0.1,
     warmup=0.1,
@@ -452,7 +463,7 @@ def update_ratio(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     later = steps >= ctx["warmup"] * rec.steps
     medians = {}  # layer -> median ratio after the warmup
     for layer in rec.kernel_layers:
-        ratio = rec.layer_series(layer.name, "update_ratio")[later] if layer.trainable else np.zeros(0)
+        ratio = rec.layer_series(layer.name, m.UPDATE_RATIO)[later] if layer.trainable else np.zeros(0)
         moving = ratio[np.isfinite(ratio) & (ratio > 0)]
         if moving.size:
             medians[layer.name] = float(np.median(moving))
@@ -472,7 +483,7 @@ def update_ratio(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             "steps to the gradient.",
             severity=severity,
             layer=worst,
-            evidence=[Evidence("update_ratio", v, f">= {low:.3g}", name) for name, v in medians.items()],
+            evidence=[Evidence(m.UPDATE_RATIO, v, f">= {low:.3g}", name) for name, v in medians.items()],
         )
     large = {name: value for name, value in medians.items() if value > high}
     if large:
@@ -486,15 +497,137 @@ def update_ratio(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             "and normalize the inputs and regression targets.",
             severity=severity,
             layer=worst,
-            evidence=[Evidence("update_ratio", v, f"<= {high:.3g}", name) for name, v in large.items()],
+            evidence=[Evidence(m.UPDATE_RATIO, v, f"<= {high:.3g}", name) for name, v in large.items()],
         )
+
+
+def _updates(rec: Recording) -> dict:
+    updates = rec.meta.get(m.UPDATES)
+    return updates if isinstance(updates, dict) else {}
+
+
+@rule(
+    "ND208",
+    "gradients-not-applied",
+    Severity.ERROR,
+    "The loop computes gradients but never applies them to the variables.",
+    requires={m.UPDATES},
+    applies=lambda rec: m.UPDATES in rec.meta,
+)
+def gradients_not_applied(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag a custom loop that asks for gradients and then does nothing with them.
+
+    **What it checks.** In a custom training loop, the gradients computed with
+    ``GradientTape.gradient`` against the updates made to the same variables (a Keras
+    optimizer's ``apply_gradients``, or ``assign_sub``/``assign_add``/``assign``). It fires
+    when no computed gradient was ever applied, or when some variables that get gradients are
+    never updated while the others are.
+
+    **Why it matters.** Computing gradients changes nothing: only the update moves the weights.
+    A loop that forgets ``optimizer.apply_gradients`` (or applies them to another list of
+    variables) runs, prints a loss and never learns; the loss stays where it started, up to
+    the noise of the batches.
+
+    **Example.** ``grads = tape.gradient(loss, model.trainable_variables)`` and then
+    ``return loss`` with no ``optimizer.apply_gradients(zip(grads, ...))``.
+
+    **Fix.** Apply the gradients right after computing them:
+    ``optimizer.apply_gradients(zip(grads, model.trainable_variables))``, to the same
+    variables the tape was asked about.
+    """
+    updates = _updates(rec)
+    iterations, applied = int(updates.get("iterations", 0)), int(updates.get("applied", 0))
+    with_gradients = int(updates.get("variables_with_gradients", 0))
+    updated = int(updates.get("variables_updated", 0))
+    calls = int(rec.meta.get(m.GRADIENT_CALLS) or 0)
+    if not calls:
+        return
+    fix = (
+        "Apply the gradients right after computing them: "
+        "optimizer.apply_gradients(zip(grads, model.trainable_variables)), to the same variables "
+        "the tape was asked about (or update each variable by hand: var.assign_sub(lr * grad))."
+    )
+    if applied == 0:
+        yield ctx.finding(
+            f"gradients were computed {calls:,} times (GradientTape.gradient of the loss with respect "
+            f"to {with_gradients} trainable variables) and never applied: no optimizer update and no "
+            f"assignment to those variables in {iterations:,} iterations, so the weights never change.",
+            fix,
+            evidence=[
+                Evidence(m.GRADIENT_CALLS, calls, ""),
+                Evidence("applied_iterations", applied, f"{iterations:,} (every iteration)"),
+            ],
+        )
+    elif updated < with_gradients:
+        yield ctx.finding(
+            f"{with_gradients - updated} of the {with_gradients} variables that get gradients are never "
+            f"updated: the loop applies its gradients to only {updated} of them, so the others keep "
+            "their initial values.",
+            fix,
+            severity=symptoms.gated(rec)[0],
+            evidence=[Evidence("variables_updated", updated, f"{with_gradients} (all with gradients)")],
+        )
+
+
+@rule(
+    "ND209",
+    "gradient-ascent",
+    Severity.ERROR,
+    "The weight updates point along the gradient: the loop climbs the loss instead of descending it.",
+    requires={m.UPDATE_COSINE},
+    applies=lambda rec: m.UPDATE_COSINE in rec.provided or _updates(rec).get("by_hand", 0) > 0,
+    min_cosine=0.5,
+)
+def gradient_ascent(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag updates that move the weights in the direction of the gradient.
+
+    **What it checks.** The cosine between each sampled step's change of a kernel and that
+    kernel's gradient (``update_cosine``: -1 is a step straight down the gradient, +1 straight
+    up). It fires when the median over the layers and sampled steps is above ``min_cosine``.
+
+    **Why it matters.** Gradient descent subtracts the gradient: ``w - lr * g``. A
+    hand-written update that adds it (``w.assign_add(lr * g)``), a negative learning rate, or a
+    loss whose sign is flipped makes every step increase the loss it was computed from: the loss
+    climbs until it saturates or overflows, and the model learns the opposite of its task.
+
+    **Example.** ``weights.assign_add(lr * grad_w)`` instead of ``assign_sub``.
+
+    **Fix.** Subtract the gradient: ``var.assign_sub(lr * grad)`` (or let an optimizer apply
+    it), keep the learning rate positive, and minimize the loss, not its negative.
+
+    **Options.** ``min_cosine`` (default 0.5): the median cosine above which the updates climb.
+    """
+    cosines = {}
+    for layer in rec.kernel_layers:
+        values = rec.layer_series(layer.name, m.UPDATE_COSINE)
+        values = values[np.isfinite(values)]
+        if values.size:
+            cosines[layer.name] = float(np.median(values))
+    if not cosines:
+        return
+    median = float(np.median(list(cosines.values())))
+    if median <= ctx["min_cosine"]:
+        return
+    start, end = symptoms.loss_start_end(rec)
+    trend = f" The loss went from {start:.4g} to {end:.4g}." if math.isfinite(start) and math.isfinite(end) else ""
+    by_hand = _updates(rec).get("assign_add", 0)
+    how = f" The loop updates its variables by hand with assign_add ({by_hand:,} calls)." if by_hand else ""
+    yield ctx.finding(
+        f"the weights move along the gradient, not against it: the median cosine between each "
+        f"step's change of the weights and their gradient is {median:+.2f} "
+        f"({', '.join(f'{v:+.2f} for `{k}`' for k, v in cosines.items())}); gradient descent gives -1 "
+        f"for plain SGD and below 0 for any optimizer. Every step climbs the loss.{how}{trend}",
+        "Subtract the gradient: var.assign_sub(learning_rate * grad) (or let a Keras optimizer "
+        "apply it); keep the learning rate positive and minimize the loss, not its negative.",
+        evidence=[Evidence(m.UPDATE_COSINE, v, f"<= {ctx['min_cosine']:g}", name) for name, v in cosines.items()],
+    )
 
 
 def _optimizer(rec: Recording) -> str:
     """'SGD(learning_rate=1e-05)', or the learning rate alone where the optimizer is not known."""
-    if rec.meta.get("optimizer"):
-        return str(rec.meta["optimizer"])
-    rate = rec.meta.get("learning_rate")
+    if rec.meta.get(m.OPTIMIZER):
+        return str(rec.meta[m.OPTIMIZER])
+    rate = rec.meta.get(m.LEARNING_RATE)
     return f"unknown, learning rate {rate:.3g}" if isinstance(rate, (int, float)) else "unknown"
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from netdoctor import metrics as m
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import Recording
 from netdoctor.rules.registry import RuleContext, rule
@@ -77,10 +78,10 @@ def graph_growth(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _growing_graph(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
-    growths = rec.events_of("graph_growth")
+    growths = rec.events_of(m.GRAPH_GROWTH)
     if len(growths) < ctx["min_repeats"]:
         return
-    steps = [int(g["step"]) for g in growths]
+    steps = [int(g[m.STEP]) for g in growths]
     added = sum(int(g["added"]) for g in growths)
     end = int(growths[-1]["ops"])
     origin, created = _main_origin(growths, "ops")
@@ -108,7 +109,7 @@ def _growing_graph(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _retracing(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
-    for function in rec.meta.get("tf_functions") or []:
+    for function in rec.meta.get(m.TF_FUNCTIONS) or []:
         calls, retraces = int(function["calls"]), int(function["retraces"])
         if calls < ctx["min_calls"] or retraces < ctx["retrace_share"] * (calls - 1):
             continue
@@ -139,12 +140,12 @@ def _retracing(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _new_variables(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
-    created = rec.events_of("variables_created")
+    created = rec.events_of(m.VARIABLES_CREATED)
     if len(created) < ctx["min_repeats"]:
         return
-    steps = [int(e["step"]) for e in created]
+    steps = [int(e[m.STEP]) for e in created]
     total = sum(int(e["count"]) for e in created)
-    origin, count = _main_origin(created, "variables")
+    origin, count = _main_origin(created, "created")
     message = (
         f"new variables are created while training runs: {total:,} tf.Variables at {len(created)} "
         f"of {rec.steps:,} training steps ({_when(steps)}), {total / len(created):.3g} each time."
@@ -159,7 +160,7 @@ def _new_variables(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         source=origin.get("source") if origin else None,
         evidence=[
             Evidence("steps_creating_variables", len(created), f"< {ctx['min_repeats']}", step=steps[-1]),
-            Evidence("variables_created", total, "0 after the first training step", step=steps[-1]),
+            Evidence(m.VARIABLES_CREATED, total, "0 after the first training step", step=steps[-1]),
         ],
     )
 
@@ -188,12 +189,12 @@ def batch_axis_reduction(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     **Fix.** Reduce over the class axis: ``tf.argmax(logits, axis=1)`` (or ``axis=-1``).
     """
     by_line: dict[Any, list[dict[str, Any]]] = {}
-    for event in rec.events_of("batch_axis_reduction"):
+    for event in rec.events_of(m.BATCH_AXIS_REDUCTION):
         by_line.setdefault(event.get("source") or event["op"], []).append(event)
     for found in by_line.values():
         first = found[0]
         reduced = ", ".join(
-            f"`{e['op']}` over axis {e['axis']} of `{e['input']}` {_shape(e.get('input_shape'))}"
+            f"`{e['op']}` over axis {e['axis']} of `{e['input']}` {_shape(e.get('tensor_shape'))}"
             for e in found
         )
         function = first["op_type"].lower()

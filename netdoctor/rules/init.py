@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from netdoctor import metrics as m
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import LayerInfo, Recording
 from netdoctor.rules import symptoms
@@ -21,7 +22,7 @@ INIT_FIX = (
 
 def init_fix(rec: Recording, layer: LayerInfo | None = None) -> str:
     """The initialization fix in the program's own API: Keras initializers, or TF1 variables."""
-    if rec.meta.get("api") != "tf1":
+    if rec.meta.get(m.API) != "tf1":
         return INIT_FIX
     shape = list(layer.kernel_shape) if layer and layer.kernel_shape else ["fan_in", "units"]
     scale = f"{(2 / layer.fan_in) ** 0.5:.3g}" if layer and layer.fan_in else "(2 / fan_in) ** 0.5"
@@ -37,6 +38,8 @@ def init_fix(rec: Recording, layer: LayerInfo | None = None) -> str:
     "constant-weights",
     Severity.ERROR,
     "Every weight of a hidden layer's kernel holds the same value.",
+    requires={m.KERNEL_MIN, m.KERNEL_MAX},
+    central=True,
 )
 def constant_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag a hidden layer whose kernel starts with one value repeated everywhere.
@@ -59,11 +62,11 @@ def constant_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     for layer in rec.kernel_layers:
         if layer.name not in constant:
             continue
-        low = rec.layer_series(layer.name, "kernel_min")
-        high = rec.layer_series(layer.name, "kernel_max")
+        low = rec.layer_series(layer.name, m.KERNEL_MIN)
+        high = rec.layer_series(layer.name, m.KERNEL_MAX)
         value = float(low[0])
         count = int(np.prod(layer.kernel_shape))
-        step = int(rec.samples[0]["step"])
+        step = int(rec.samples[0][m.STEP])
         cause = "zero initialization" if value == 0 else f"constant initialization (value {value:g})"
         yield ctx.finding(
             f"all weights identical: {cause}. Layer `{layer.name}` kernel: all {count:,} weights "
@@ -73,8 +76,8 @@ def constant_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             step=step,
             source=layer.source,
             evidence=[
-                Evidence("kernel_min", value, "spread > 0", layer.name, step),
-                Evidence("kernel_max", float(high[0]), "spread > 0", layer.name, step),
+                Evidence(m.KERNEL_MIN, value, "spread > 0", layer.name, step),
+                Evidence(m.KERNEL_MAX, float(high[0]), "spread > 0", layer.name, step),
             ],
         )
 
@@ -84,6 +87,8 @@ def constant_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "symmetric-neurons",
     Severity.ERROR,
     "Units of a layer have identical incoming weights and stay identical during training.",
+    requires={m.SYMMETRIC_FRACTION},
+    central=True,
     min_fraction=0.5,
 )
 def symmetric_neurons(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
@@ -107,7 +112,7 @@ def symmetric_neurons(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     for layer in rec.kernel_layers:
         if not (layer.feeds_trainable and layer.trainable):
             continue
-        symmetric = rec.layer_series(layer.name, "symmetric_fraction")
+        symmetric = rec.layer_series(layer.name, m.SYMMETRIC_FRACTION)
         known = np.isfinite(symmetric)
         if not known.any():
             continue
@@ -125,8 +130,8 @@ def symmetric_neurons(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             step=int(steps[-1]),
             source=layer.source,
             evidence=[
-                Evidence("symmetric_fraction", first, f"< {ctx['min_fraction']}", layer.name, int(steps[0])),
-                Evidence("symmetric_fraction", last, f"< {ctx['min_fraction']}", layer.name, int(steps[-1])),
+                Evidence(m.SYMMETRIC_FRACTION, first, f"< {ctx['min_fraction']}", layer.name, int(steps[0])),
+                Evidence(m.SYMMETRIC_FRACTION, last, f"< {ctx['min_fraction']}", layer.name, int(steps[-1])),
             ],
         )
 
@@ -161,6 +166,7 @@ def _normalized(rec: Recording, layer: LayerInfo) -> bool:
     "weight-scale",
     Severity.ERROR,
     "A kernel starts with a standard deviation far from the Glorot/He scale for its fan-in and fan-out.",
+    requires={m.KERNEL_STD},
     max_factor=10.0,
 )
 def weight_scale(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
@@ -191,14 +197,14 @@ def weight_scale(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """
     if not rec.samples:
         return
-    step = int(rec.samples[0]["step"])
+    step = int(rec.samples[0][m.STEP])
     limit = ctx["max_factor"]
     off: list[OffScale] = []
     for layer in rec.kernel_layers:
         if not (layer.trainable and layer.fan_in and layer.fan_out) or layer.kind == "Embedding":
             continue
-        std = float(rec.layer_series(layer.name, "kernel_std")[0])
-        constant = rec.layer_series(layer.name, "kernel_min")[0] == rec.layer_series(layer.name, "kernel_max")[0]
+        std = float(rec.layer_series(layer.name, m.KERNEL_STD)[0])
+        constant = rec.layer_series(layer.name, m.KERNEL_MIN)[0] == rec.layer_series(layer.name, m.KERNEL_MAX)[0]
         if not math.isfinite(std) or constant or _normalized(rec, layer):
             continue
         low, high = _init_scale(layer.fan_in, layer.fan_out)
@@ -230,7 +236,7 @@ def weight_scale(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         step=step,
         source=worst.layer.source,
         evidence=[
-            Evidence("kernel_std", o.std, f"{o.low / limit:.2g} to {o.high * limit:.2g}", o.layer.name, step)
+            Evidence(m.KERNEL_STD, o.std, f"{o.low / limit:.2g} to {o.high * limit:.2g}", o.layer.name, step)
             for o in off
         ],
     )
@@ -249,6 +255,8 @@ UNIFORM_LOSS = {
     "initial-loss",
     Severity.ERROR,
     "A fresh classifier's first loss is far above ln C, the loss of uniform guessing.",
+    requires={m.LOSS, m.LOSS_NAME, m.TASK},
+    applies=symptoms.is_classifier,
     max_ratio=3.0,
 )
 def initial_loss(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
@@ -274,9 +282,9 @@ def initial_loss(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
 
     **Options.** ``max_ratio`` (default 3): how many times ln C the first loss may be.
     """
-    kind = UNIFORM_LOSS.get(rec.meta.get("loss"))
+    kind = UNIFORM_LOSS.get(rec.meta.get(m.LOSS_NAME))
     classes = 2 if kind == "binary" else symptoms.num_classes(rec)
-    if kind is None or kind != rec.meta.get("task") or not classes or classes < 2 or not rec.train_loss.size:
+    if kind is None or kind != rec.meta.get(m.TASK) or not classes or classes < 2 or not rec.train_loss.size:
         return
     first = float(rec.train_loss[0])
     expected = math.log(classes)

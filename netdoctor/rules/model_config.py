@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
+from netdoctor import metrics as m
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import LayerInfo, Recording
 from netdoctor.rules import symptoms
@@ -59,8 +60,8 @@ def _graph_known(rec: Recording) -> bool:
     recordings without it: whether there is an InputLayer). A subclassed model's wiring is only
     guessed from its layer order, and its ``call`` may apply activations the layer list does
     not show."""
-    if "wiring" in rec.meta:
-        return rec.meta["wiring"] == "graph"
+    if m.WIRING in rec.meta:
+        return rec.meta[m.WIRING] == "graph"
     return any(layer.kind == "InputLayer" for layer in rec.layers)
 
 
@@ -91,6 +92,7 @@ def _named(layer: LayerInfo | None) -> str:
     "double-softmax",
     Severity.ERROR,
     "Probabilities go through softmax again: a second softmax layer, or a from_logits=True loss.",
+    requires={m.LOSS_NAME, m.OUTPUT_ACTIVATION},
 )
 def double_softmax(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag softmax applied to values that already are softmax (or sigmoid) probabilities.
@@ -140,8 +142,8 @@ def double_softmax(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
                 source=layer.source,
                 evidence=[Evidence("softmax_layers", f"{before.name}, {layer.name}", "one")],
             )
-    loss, activation = rec.meta.get("loss"), rec.meta.get("output_activation")
-    if loss in CROSS_ENTROPY and rec.meta.get("from_logits") is True and activation in ("softmax", "sigmoid"):
+    loss, activation = rec.meta.get(m.LOSS_NAME), rec.meta.get(m.OUTPUT_ACTIVATION)
+    if loss in CROSS_ENTROPY and rec.meta.get(m.FROM_LOGITS) is True and activation in ("softmax", "sigmoid"):
         output = _output_layer(rec)
         yield ctx.finding(
             f"{_named(output)} applies {activation}, and the loss {loss} is set to "
@@ -155,7 +157,7 @@ def double_softmax(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             severity=Severity.WARNING,
             layer=output.name if output else None,
             source=output.source if output else None,
-            evidence=[Evidence("from_logits", "True", f"False after a {activation}")],
+            evidence=[Evidence(m.FROM_LOGITS, "True", f"False after a {activation}")],
         )
 
 
@@ -164,6 +166,7 @@ def double_softmax(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "logits-as-probabilities",
     Severity.ERROR,
     "A linear output (logits) is fed to a cross-entropy that expects probabilities.",
+    requires={m.LOSS_NAME, m.OUTPUT_ACTIVATION},
 )
 def logits_as_probabilities(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag a cross-entropy told it receives probabilities when the model outputs logits.
@@ -183,10 +186,10 @@ def logits_as_probabilities(rec: Recording, ctx: RuleContext) -> Iterator[Findin
     **Fix.** Tell the loss it receives logits (``BinaryCrossentropy(from_logits=True)``), or end
     the model with ``activation="sigmoid"`` (``"softmax"`` for several classes).
     """
-    loss = rec.meta.get("loss")
-    if loss not in CROSS_ENTROPY or rec.meta.get("from_logits") is not False:
+    loss = rec.meta.get(m.LOSS_NAME)
+    if loss not in CROSS_ENTROPY or rec.meta.get(m.FROM_LOGITS) is not False:
         return
-    if rec.meta.get("output_activation") != "linear":
+    if rec.meta.get(m.OUTPUT_ACTIVATION) != "linear":
         return
     output = _output_layer(rec)
     categorical = CROSS_ENTROPY[loss]
@@ -200,7 +203,7 @@ def logits_as_probabilities(rec: Recording, ctx: RuleContext) -> Iterator[Findin
         f"or end the model with activation='{'softmax' if categorical else 'sigmoid'}'.",
         layer=output.name if output else None,
         source=output.source if output else None,
-        evidence=[Evidence("output_activation", "linear", "softmax or sigmoid, or from_logits=True")],
+        evidence=[Evidence(m.OUTPUT_ACTIVATION, "linear", "softmax or sigmoid, or from_logits=True")],
     )
 
 
@@ -209,6 +212,7 @@ def logits_as_probabilities(rec: Recording, ctx: RuleContext) -> Iterator[Findin
     "output-loss-mismatch",
     Severity.ERROR,
     "The output activation or its number of units does not fit the loss or the task.",
+    requires={m.LOSS_NAME, m.OUTPUT_ACTIVATION},
 )
 def output_loss_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag an output layer whose activation or width cannot do what the loss and labels ask.
@@ -234,7 +238,7 @@ def output_loss_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     ``sparse_categorical_crossentropy``. Binary: ``Dense(1, activation="sigmoid")`` with
     ``binary_crossentropy``. Regression: a linear ``Dense(k)`` with standardized targets.
     """
-    loss, activation = rec.meta.get("loss"), rec.meta.get("output_activation")
+    loss, activation = rec.meta.get(m.LOSS_NAME), rec.meta.get(m.OUTPUT_ACTIVATION)
     output = _output_layer(rec)
     units = (_producer(rec, output) or output).units if output else None
     where = {"layer": output.name if output else None, "source": output.source if output else None}
@@ -259,7 +263,7 @@ def output_loss_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             "binary_crossentropy) only for multi-label targets.",
             severity=Severity.WARNING,
             **where,
-            evidence=[Evidence("output_activation", "sigmoid", "softmax")],
+            evidence=[Evidence(m.OUTPUT_ACTIVATION, "sigmoid", "softmax")],
         )
     if loss in CROSS_ENTROPY and activation is not None and activation not in READABLE_BY_CROSS_ENTROPY:
         severity, outcome = symptoms.gated(rec)
@@ -271,10 +275,10 @@ def output_loss_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             f"with {'softmax' if CROSS_ENTROPY[loss] else 'sigmoid'} and from_logits=False.",
             severity=severity,
             **where,
-            evidence=[Evidence("output_activation", activation, "linear, softmax or sigmoid")],
+            evidence=[Evidence(m.OUTPUT_ACTIVATION, activation, "linear, softmax or sigmoid")],
         )
-    fractions = rec.meta.get("class_fractions") or []
-    if rec.meta.get("task") == "multiclass" and units and 1 < len(fractions) < units:
+    fractions = rec.meta.get(m.CLASS_FRACTIONS) or []
+    if rec.meta.get(m.TASK) == "multiclass" and units and 1 < len(fractions) < units:
         severity, outcome = symptoms.gated(rec)
         yield ctx.finding(
             f"{_named(output)} has {units} units but the labels hold {len(fractions)} classes "
@@ -285,8 +289,8 @@ def output_loss_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             **where,
             evidence=[Evidence("output_units", units, f"{len(fractions)} (the classes)")],
         )
-    stats = symptoms.label_facts(rec).get("stats") or {}
-    if rec.meta.get("task") == "regression" and activation in BOUNDS and "min" in stats:
+    stats = rec.meta.get(m.TARGET_STATS) or symptoms.label_facts(rec).get("stats") or {}
+    if rec.meta.get(m.TASK) == "regression" and activation in BOUNDS and "min" in stats:
         low, high = BOUNDS[activation]
         if stats["min"] < low or stats["max"] > high:
             message = (
@@ -318,6 +322,7 @@ def output_loss_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "linear-stack",
     Severity.ERROR,
     "Consecutive layers have no nonlinearity between them and collapse into one linear map.",
+    requires={m.WIRING},
 )
 def linear_stack(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag dense or convolution layers that follow each other with no activation in between.
@@ -386,6 +391,8 @@ def linear_stack(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "label-format",
     Severity.ERROR,
     "One-hot labels are given to a sparse loss, or integer labels to a categorical one.",
+    requires={m.LABELS},
+    applies=lambda rec: m.LABELS in rec.meta,
 )
 def label_format(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag labels in the format the loss does not take.
@@ -411,7 +418,7 @@ def label_format(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     given, expected = labels.get("given"), labels.get("expected")
     if not labels.get("converted") or {given, expected} != {"one-hot", "integer"}:
         return
-    loss, classes = rec.meta.get("loss"), symptoms.num_classes(rec)
+    loss, classes = rec.meta.get(m.LOSS_NAME), symptoms.num_classes(rec)
     if given == "one-hot":
         message = (
             f"the labels are one-hot vectors ({classes} columns), but the loss {loss} expects "

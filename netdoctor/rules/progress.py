@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from netdoctor import metrics as m
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import Recording
 from netdoctor.rules import symptoms
@@ -26,6 +27,8 @@ DIAGNOSE_FIX = (
     "loss-not-decreasing",
     Severity.ERROR,
     "The training loss did not fall over the run.",
+    requires={m.LOSS},
+    central=True,
     min_relative_decrease=symptoms.MIN_RELATIVE_DECREASE,
 )
 def loss_not_decreasing(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
@@ -77,6 +80,9 @@ def loss_not_decreasing(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "chance-accuracy",
     Severity.ERROR,
     "A classifier's accuracy is no better than always guessing the most frequent class.",
+    requires={m.ACCURACY, m.TASK},
+    central=True,
+    applies=symptoms.is_classifier,
     margin=0.1,
 )
 def chance_accuracy(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
@@ -108,7 +114,7 @@ def chance_accuracy(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     if not symptoms.at_chance(accuracy, chance, ctx["margin"]):
         return
     bar = chance + ctx["margin"] * (1 - chance)
-    fractions = rec.meta.get("class_fractions")
+    fractions = rec.meta.get(m.CLASS_FRACTIONS)
     classes = symptoms.num_classes(rec) or len(fractions)
     if fractions:
         level = f"always predicting the most frequent class scores {chance:.3f}"
@@ -116,7 +122,7 @@ def chance_accuracy(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         level = f"chance is 1/{classes} = {chance:.3f}"
     which = "test accuracy" if evaluated else "final training accuracy"
     if evaluated:
-        step = next(e["step"] for e in reversed(rec.evals) if e.get("accuracy") is not None)
+        step = next(e[m.STEP] for e in reversed(rec.evals) if e.get(m.ACCURACY) is not None)
     else:
         step = rec.steps - 1
     yield ctx.finding(
@@ -136,6 +142,7 @@ def chance_accuracy(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "diverging-loss",
     Severity.ERROR,
     "The training loss rises, or swings ever wider, as training goes on.",
+    requires={m.LOSS},
     windows=10,
     min_rise=0.5,
     min_growth=10.0,

@@ -11,6 +11,7 @@ from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import Recording
 
 CheckFunction = Callable[[Recording, "RuleContext"], Iterable[Finding]]
+Applies = Callable[[Recording], bool]
 
 #: Every registered rule by code. Filled by ``@rule`` when ``netdoctor.rules`` imports the families.
 REGISTRY: dict[str, Rule] = {}
@@ -26,6 +27,12 @@ class Rule:
     summary: str
     check: CheckFunction
     options: dict[str, Any] = field(default_factory=dict)
+    #: Metric names (netdoctor.metrics) the rule reads; without them it cannot check anything.
+    requires: frozenset[str] = frozenset()
+    #: Whether the rule is one of those a verdict of health rests on.
+    central: bool = False
+    #: Whether the rule concerns this run at all (a classifier-only rule on a regression does not).
+    applies: Applies | None = None
 
     @property
     def family(self) -> str:
@@ -38,6 +45,13 @@ class Rule:
     def run(self, recording: Recording, options: dict[str, Any] | None = None) -> list[Finding]:
         merged = {**self.options, **(options or {})}
         return list(self.check(recording, RuleContext(self, merged)))
+
+    def concerns(self, recording: Recording) -> bool:
+        return self.applies is None or self.applies(recording)
+
+    def missing(self, recording: Recording) -> list[str]:
+        """The metrics this rule needs that the run's observers did not provide."""
+        return sorted(self.requires - recording.provided)
 
 
 @dataclass(frozen=True)
@@ -79,14 +93,22 @@ def rule(
     name: str,
     severity: Severity,
     summary: str,
+    *,
+    requires: Iterable[str] = (),
+    central: bool = False,
+    applies: Applies | None = None,
     **options: Any,
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check function under ``code``; keyword arguments are its options' defaults."""
+    """Register a check function under ``code``. ``requires`` names the metrics it reads,
+    ``central`` marks it as one a healthy verdict needs, ``applies`` says whether a run concerns
+    it; other keyword arguments are its options' defaults."""
 
     def register(check: CheckFunction) -> CheckFunction:
         if code in REGISTRY:
             raise ValueError(f"rule code {code} registered twice")
-        REGISTRY[code] = Rule(code, name, severity, summary, check, dict(options))
+        REGISTRY[code] = Rule(
+            code, name, severity, summary, check, dict(options), frozenset(requires), central, applies
+        )
         return check
 
     return register

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from netdoctor import metrics as m
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import Recording
 from netdoctor.rules.registry import RuleContext, rule
@@ -18,6 +19,7 @@ MB = 1e6
     "memory-growth",
     Severity.WARNING,
     "The training process's memory grows steadily, step after step.",
+    requires={m.MEMORY_RSS},
     warmup=0.1,
     min_rate=50_000,
     min_steadiness=0.5,
@@ -50,9 +52,9 @@ def memory_growth(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     that counts. ``min_steadiness`` (default 0.5): how much of its early pace the growth must keep.
     """
     points = [
-        (int(s["step"]), float(s["memory_rss"]))
+        (int(s[m.STEP]), float(s[m.MEMORY_RSS]))
         for s in rec.samples
-        if s.get("memory_rss") is not None and s["step"] >= ctx["warmup"] * rec.steps
+        if s.get(m.MEMORY_RSS) is not None and s[m.STEP] >= ctx["warmup"] * rec.steps
     ]
     if len(points) < 4:
         return
@@ -75,6 +77,6 @@ def memory_growth(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         step=int(steps[-1]),
         evidence=[
             Evidence("memory_growth_per_step", late, f"< {ctx['min_rate']:,.0f} bytes"),
-            Evidence("memory_rss", memory[-1], "", step=int(steps[-1])),
+            Evidence(m.MEMORY_RSS, memory[-1], "", step=int(steps[-1])),
         ],
     )

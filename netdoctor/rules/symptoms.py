@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from netdoctor import metrics as m
 from netdoctor.findings import Severity
 from netdoctor.recording import Recording
 
@@ -46,18 +47,23 @@ def final_train_accuracy(rec: Recording) -> float:
     return float(acc[-max(1, acc.size // 10):].mean())
 
 
+def has_hidden_layers(rec: Recording) -> bool:
+    """Whether some trained layer feeds another (a model with hidden layers)."""
+    return any(layer.feeds_trainable for layer in rec.kernel_layers)
+
+
 def is_classifier(rec: Recording) -> bool:
-    return rec.meta.get("task") in ("multiclass", "binary")
+    return rec.meta.get(m.TASK) in ("multiclass", "binary")
 
 
 def num_classes(rec: Recording) -> int | None:
-    classes = rec.meta.get("num_classes")
+    classes = rec.meta.get(m.NUM_CLASSES)
     return int(classes) if classes else None
 
 
 def chance_accuracy(rec: Recording) -> float | None:
     """Accuracy of always predicting the most frequent class (1/C for balanced data)."""
-    fractions = rec.meta.get("class_fractions")
+    fractions = rec.meta.get(m.CLASS_FRACTIONS)
     if fractions and len(fractions) > 1:
         return float(max(fractions))
     classes = num_classes(rec)
@@ -103,11 +109,11 @@ def constant_init_layers(rec: Recording) -> list[str]:
     """Hidden trainable layers whose kernel holds one value at the first sample (ND101's finding)."""
     if not rec.samples:
         return []
-    first = rec.samples[0].get("layers", {})
+    first = rec.samples[0].get(m.SAMPLE_LAYERS, {})
     names = []
     for layer in rec.kernel_layers:
         stats = first.get(layer.name, {})
-        low, high = stats.get("kernel_min"), stats.get("kernel_max")
+        low, high = stats.get(m.KERNEL_MIN), stats.get(m.KERNEL_MAX)
         if (
             layer.trainable
             and layer.feeds_trainable
@@ -140,5 +146,5 @@ def gated(rec: Recording) -> tuple[Severity, str]:
 def label_facts(rec: Recording) -> dict:
     """The observer's facts about the training labels (``given``, ``expected``, ``converted``,
     ``stats``); empty when they were not recorded."""
-    labels = rec.meta.get("labels")
+    labels = rec.meta.get(m.LABELS)
     return labels if isinstance(labels, dict) else {}

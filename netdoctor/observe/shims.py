@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 
 from netdoctor import data as datasets
-from netdoctor.observe.samples import Records
+from netdoctor import metrics as m
+from netdoctor.observe.core.records import Records
+from netdoctor.observe.core.seam import Patches, PatchingObserver
 
 Datasets = namedtuple("Datasets", ["train", "validation", "test"])
 INPUT_DATA = "tensorflow.examples.tutorials.mnist.input_data"
@@ -76,26 +78,26 @@ class DataSet:
         self._images, self._labels = self._images[order], self._labels[order]
 
 
-class MnistShims:
+class MnistShims(PatchingObserver):
     """Installs both stand-ins; each says, once, in a note, what it served."""
 
     def __init__(self, records: Records, seed: int) -> None:
         self.records = records
         self.seed = seed
 
-    def install(self) -> None:
-        self._install_input_data()
-        self._install_keras_load_data()
+    def patch(self, patches: Patches) -> None:
+        self._install_input_data(patches)
+        self._install_keras_load_data(patches)
 
-    def _install_input_data(self) -> None:
+    def _install_input_data(self, patches: Patches) -> None:
         parts = INPUT_DATA.split(".")
         parent = sys.modules["tensorflow"]
         for depth in range(2, len(parts) + 1):
             name = ".".join(parts[:depth])
             module = sys.modules.get(name) or ModuleType(name)
             module.__path__ = []  # a package, so the next part can be imported from it
-            sys.modules[name] = module
-            setattr(parent, parts[depth - 1], module)
+            patches.setitem(sys.modules, name, module)
+            patches.setattr(parent, parts[depth - 1], module)
             parent = module
         parent.read_data_sets = self.read_data_sets
         parent.DataSet = DataSet
@@ -131,29 +133,31 @@ class MnistShims:
         test = DataSet(images(loaded.x_test), labels(loaded.y_test), order_seed)
         self.records.write(
             "meta",
-            data=loaded.source,
-            class_fractions=datasets.class_fractions(loaded.y_train[size:]),
-            notes=[
-                "tensorflow.examples.tutorials.mnist.input_data (removed in TensorFlow 2) was served "
-                f"by netdoctor: {train.num_examples:,} train / {validation.num_examples:,} validation / "
-                f"{test.num_examples:,} test images"
-            ],
+            **{
+                m.DATA: loaded.source,
+                m.CLASS_FRACTIONS: datasets.class_fractions(loaded.y_train[size:]),
+                m.NOTES: [
+                    "tensorflow.examples.tutorials.mnist.input_data (removed in TensorFlow 2) was served "
+                    f"by netdoctor: {train.num_examples:,} train / {validation.num_examples:,} validation / "
+                    f"{test.num_examples:,} test images"
+                ],
+            },
         )
         return Datasets(train, validation, test)
 
-    def _install_keras_load_data(self) -> None:
+    def _install_keras_load_data(self, patches: Patches) -> None:
         import keras.datasets.mnist
         import keras.src.datasets.mnist
 
         for module in (keras.datasets.mnist, keras.src.datasets.mnist):
-            module.load_data = self.keras_load_data
+            patches.setattr(module, "load_data", self.keras_load_data)
 
     def keras_load_data(self, path: str = "mnist.npz") -> tuple[tuple, tuple]:
         """``keras.datasets.mnist.load_data()``: uint8 (N, 28, 28) images and uint8 labels."""
         loaded = datasets.load("mnist", self.seed)
-        facts: dict[str, Any] = {"data": loaded.source}
+        facts: dict[str, Any] = {m.DATA: loaded.source}
         if len(loaded.x_train) < FULL_MNIST:  # nothing in the Keras cache: netdoctor's offline digits
-            facts["notes"] = [
+            facts[m.NOTES] = [
                 "keras.datasets.mnist.load_data() was served by netdoctor from its offline MNIST "
                 f"({len(loaded.x_train):,} train / {len(loaded.x_test):,} test digits); "
                 "netdoctor does not download"
@@ -163,3 +167,4 @@ class MnistShims:
             (loaded.x_train, loaded.y_train.astype(np.uint8)),
             (loaded.x_test, loaded.y_test.astype(np.uint8)),
         )
+

@@ -1,29 +1,24 @@
-"""What every observer shares: the sampling schedule, the step counter with its ``train``
-records, the ``sample`` record format, and kernel statistics taken around a step."""
+"""What every observer writes, and how: the record sink, the step counter with its ``train``
+records, and the ``sample`` record format."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import tensorflow as tf
 
-from netdoctor.observe import stats
+from netdoctor import metrics as m
+from netdoctor.observe.core.schedule import SampleSchedule
+from netdoctor.observe.core.statistics import duplicate_fraction, resident_memory_bytes
 
-#: How many steps of training numbers go into one streamed record at most.
+#: At most this many steps of training numbers go into one streamed record ...
 FLUSH_EVERY = 50
-
-
-def sample_schedule(steps: int) -> set[int]:
-    """Dense early, where initialization problems show, sparse later: steps 0-4, 8, 16, 32, 64,
-    then every 100, and the last step."""
-    chosen = set(range(min(steps, 5)))
-    chosen.update(s for s in (8, 16, 32, 64) if s < steps)
-    chosen.update(range(100, steps, 100))
-    if steps:
-        chosen.add(steps - 1)
-    return chosen
+#: ... and they wait at most this long (seconds) before they are streamed.
+FLUSH_AFTER = 0.25
+#: The per-layer value from which ``symmetric_fraction`` is computed (a few numbers per unit).
+SIGNATURE = "signature"
 
 
 class Records:
@@ -40,10 +35,15 @@ class Records:
             self.meta_fields.update(fields)
         self.writer.write(type, **fields)
 
+    def observed(self, provides: frozenset[str]) -> None:
+        """Say which metrics the run's observers measure (``observed`` merges over records)."""
+        if provides:
+            self.write("meta", **{m.OBSERVED: sorted(provides)})
+
 
 class StepLimitReached(BaseException):
     """Internal: the ``--steps`` cap was reached. Raised through the user's script (so no
-    ``except Exception`` in it can swallow it) and caught by ``run_script``."""
+    ``except Exception`` in it can swallow it) and caught by the script runner."""
 
 
 class StepLog:
@@ -51,17 +51,25 @@ class StepLog:
 
     ``limit`` caps the steps: a step that would go past it raises :class:`StepLimitReached`.
     A step without a known loss ends the loss stream, so ``train`` records never have gaps.
+    Steps are streamed at least every :data:`FLUSH_AFTER` seconds.
     """
 
-    def __init__(self, records: Records, *, horizon: int, limit: int | None = None) -> None:
+    def __init__(self, records: Records, *, horizon: int | None, limit: int | None = None) -> None:
         self.records = records
         self.limit = limit
-        self.schedule = sample_schedule(horizon)
+        self.schedule = SampleSchedule(horizon)
         self.steps = 0
         self._start = 0
         self._loss: list[float] = []
         self._accuracy: list[float | None] = []
         self._streaming = True
+        self._flushed_at = time.monotonic()
+
+    def plan(self, more: int) -> None:
+        """The program says it will take ``more`` steps from now (a ``fit``'s epochs x batches):
+        sample its last step too, where the horizon was not known."""
+        if self.schedule.steps is None and more > 0:
+            self.schedule = SampleSchedule(self.steps + more)
 
     @property
     def sampling(self) -> bool:
@@ -83,22 +91,27 @@ class StepLog:
             self._loss.append(float(loss))
             self._accuracy.append(None if accuracy is None else float(accuracy))
         self.steps += 1
-        if len(self._loss) >= FLUSH_EVERY:
+        if len(self._loss) >= FLUSH_EVERY or time.monotonic() - self._flushed_at > FLUSH_AFTER:
             self.flush()
 
     def flush(self) -> None:
+        self._flushed_at = time.monotonic()
         if not self._loss:
             return
-        record: dict[str, Any] = {"start": self._start, "loss": self._loss}
+        record: dict[str, Any] = {"start": self._start, m.LOSS: self._loss}
         if any(a is not None for a in self._accuracy):
-            record["accuracy"] = [np.nan if a is None else a for a in self._accuracy]
+            record[m.ACCURACY] = [np.nan if a is None else a for a in self._accuracy]
         self.records.write("train", **record)
         self._start += len(self._loss)
         self._loss, self._accuracy = [], []
 
 
 class SampleWriter:
-    """Writes ``sample`` records as model mode does, and the first non-finite value as an event."""
+    """Writes ``sample`` records, and the first non-finite value as an event.
+
+    Layer entries map metric names to values (tensors or numbers); an entry under
+    :data:`SIGNATURE` becomes ``symmetric_fraction``.
+    """
 
     def __init__(self, records: Records) -> None:
         self.records = records
@@ -113,28 +126,28 @@ class SampleWriter:
         variables: Mapping[str, Mapping[str, Any]],
         **extra: Any,
     ) -> None:
-        """One sample; ``extra`` adds run-level numbers (``graph_ops``)."""
+        """One sample; ``extra`` adds sample-level numbers (``graph_ops``, ``batch_classes``)."""
         layer_records = {}
         for name, entry in layers.items():
             values = {key: np.asarray(value) for key, value in entry.items()}
-            signature = values.pop("signature", None)
+            signature = values.pop(SIGNATURE, None)
             record = {key: float(value) for key, value in values.items()}
             if signature is not None:
-                record["symmetric_fraction"] = stats.duplicate_fraction(signature)
+                record[m.SYMMETRIC_FRACTION] = duplicate_fraction(signature)
             layer_records[name] = record
         variable_records = {
             name: {key: float(np.asarray(value)) for key, value in entry.items()}
             for name, entry in variables.items()
         }
         fields = {
-            "step": step,
-            "layers": layer_records,
-            "variables": variable_records,
-            "memory_rss": stats.resident_memory_bytes(),
-            **extra,
+            m.STEP: step,
+            m.SAMPLE_LAYERS: layer_records,
+            m.SAMPLE_VARIABLES: variable_records,
+            m.MEMORY_RSS: resident_memory_bytes(),
+            **{key: value for key, value in extra.items() if value is not None},
         }
         if loss is not None:
-            fields["loss"] = float(loss)
+            fields[m.LOSS] = float(loss)
         self.records.write("sample", **fields)
         self._note_nonfinite(step, layer_records, variable_records)
 
@@ -143,60 +156,19 @@ class SampleWriter:
             return
         where = None
         for name, entry in variables.items():
-            if entry.get("nonfinite_value"):
+            if entry.get(m.NONFINITE_VALUE):
                 where = ("weights", self.variable_layers.get(name), name)
                 break
-            if entry.get("nonfinite_grad"):
+            if entry.get(m.NONFINITE_GRAD):
                 where = ("gradients", self.variable_layers.get(name), name)
                 break
         if where is None:
             where = next(
-                (("activations", name, None) for name, e in layers.items() if e.get("nonfinite_activation")),
+                (("activations", name, None) for name, e in layers.items() if e.get(m.NONFINITE_ACTIVATION)),
                 None,
             )
         if where is None:
             return
         self._nonfinite_noted = True
         kind, layer, variable = where
-        self.records.write("event", kind="non_finite", where=kind, step=step, layer=layer, variable=variable)
-
-
-class KernelWatch:
-    """Kernel statistics before a step and the size of its update after, computed in-graph
-    (for eager code: Keras ``fit`` and ``tf.function`` loops)."""
-
-    def __init__(self, kernels: Mapping[str, Any], seed: int = 0) -> None:
-        rng = np.random.default_rng(seed)
-        self.kernels = dict(kernels)
-        self.directions = {
-            name: tf.constant(
-                rng.standard_normal((stats.SIGNATURE_DIRECTIONS, int(np.prod(k.shape[:-1])))),
-                dtype=tf.float32,
-            )
-            for name, k in self.kernels.items()
-        }
-        self._before = tf.function(self._before_step)
-        self._after = tf.function(self._after_step)
-
-    def _before_step(self):
-        measured, snapshots = {}, {}
-        for name, kernel in self.kernels.items():
-            measured[name] = stats.kernel_stats(kernel)
-            measured[name]["signature"] = stats.unit_signatures(kernel, self.directions[name])
-            snapshots[name] = tf.identity(kernel)
-        return measured, snapshots
-
-    def _after_step(self, snapshots):
-        return {name: stats.update_stats(snapshots[name], kernel) for name, kernel in self.kernels.items()}
-
-    def before(self) -> tuple[dict[str, dict[str, Any]], dict[str, tf.Tensor]]:
-        """Per-kernel statistics now, and snapshots to hand to :meth:`after`."""
-        if not self.kernels:
-            return {}, {}
-        return self._before()
-
-    def after(self, snapshots: dict[str, tf.Tensor]) -> dict[str, dict[str, Any]]:
-        """Per-kernel ``update_norm`` and ``update_ratio`` since :meth:`before`."""
-        if not self.kernels:
-            return {}
-        return self._after(snapshots)
+        self.records.write("event", kind=m.NON_FINITE, where=kind, step=step, layer=layer, variable=variable)

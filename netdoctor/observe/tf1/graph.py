@@ -3,18 +3,17 @@ arg-max reductions over the batch axis. Pure reading: nothing here adds ops."""
 
 from __future__ import annotations
 
-import ast
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import tensorflow as tf
 from tensorflow.python.framework import tensor_util
 
-from netdoctor.observe.sources import UserCode
+from netdoctor.observe.core.sources import UserCode, readable_names
 from netdoctor.recording import LayerInfo
 
 #: Op types that apply an activation function, by the name netdoctor uses for it.
@@ -39,7 +38,8 @@ READS = {"Identity", "ReadVariableOp", "Cast"}
 COMPARISONS = {"Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"}
 #: Op types that leave values as they are on their way to a comparison.
 TRANSPARENT = {"Cast", "Identity", "Reshape", "Squeeze", "ExpandDims"}
-CROSS_ENTROPIES = {"SoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits"}
+#: Op types a layer's output passes through on its way into the next layer unchanged in kind.
+PASS_THROUGH = {"Identity", "Reshape", "Squeeze", "ExpandDims", "Mul", "RealDiv", "Cast", "Select", "SelectV2"}
 _GRADIENTS = re.compile(r"(^|/)gradients(_\d+)?/")
 _AUTO_NAME = re.compile(r"^Variable(_\d+)?$")
 
@@ -59,6 +59,7 @@ class GraphLayer:
     info: LayerInfo
     variable: Any
     activation_op: tf.Operation | None
+    weight_op: tf.Operation | None = None
 
 
 class GraphReader:
@@ -105,6 +106,32 @@ class GraphReader:
             frontier = [c for c in following if c.type in BIAS_OPS | READS]
         return "linear", None
 
+    def layer_ops(self, weight_op: tf.Operation) -> list[tf.Operation]:
+        """The weight op and the bias and activation ops right after it: a layer's outputs."""
+        found, frontier = [weight_op], [weight_op]
+        for _ in range(3):
+            following = [c for o in frontier for c in self.consumers(o) if c.type in BIAS_OPS | READS | set(ACTIVATIONS)]
+            found.extend(following)
+            frontier = following
+        return found
+
+    def fed_by(self, weight_op: tf.Operation, outputs: dict[str, str]) -> list[str]:
+        """The layers (by the names in ``outputs``) whose output is this weight op's input,
+        through reshapes and dropout."""
+        found: list[str] = []
+        frontier = [t.op for t in weight_op.inputs]
+        seen: set[str] = set()
+        while frontier:
+            op = frontier.pop()
+            if op.name in seen:
+                continue
+            seen.add(op.name)
+            if op.name in outputs:
+                found.append(outputs[op.name])
+            elif op.type in PASS_THROUGH:
+                frontier.extend(t.op for t in op.inputs)
+        return list(dict.fromkeys(found))
+
     def reaches(self, start: tf.Operation, targets: set[str]) -> bool:
         """Whether ``start``'s output flows, through forward ops, into an op named in ``targets``."""
         frontier, seen = [start], {start.name}
@@ -131,41 +158,23 @@ class GraphReader:
         return None
 
 
-def python_name(variable: Any, user: UserCode) -> str | None:
-    """The Python name a variable was assigned to (``W1 = tf.Variable(...)``), when it has one."""
-    origin = user.origin(variable.op.traceback)
-    if origin is None:
-        return None
-    try:
-        statement = ast.parse(origin.code).body[0]
-    except (SyntaxError, IndexError):
-        return None
-    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-        target = statement.targets[0]
-        return target.id if isinstance(target, ast.Name) else None
-    return None
-
-
 def variable_names(variables: list[Any], user: UserCode) -> dict[str, str]:
-    """A name for each variable: its own, or the Python name it was assigned to when TF named it
-    ``Variable_N`` (``W1 = tf.Variable(...)``) and no other variable was assigned to that name."""
-    names = {}
-    for variable in variables:
-        own = variable.op.name
-        names[own] = (python_name(variable, user) or own) if _AUTO_NAME.match(own) else own
-    counts = Counter(names.values())
-    return {own: name if counts[name] == 1 else own for own, name in names.items()}
+    """A name for each variable, by op name: see :func:`readable_names`."""
+    return readable_names({v.op.name: (v.op.name, user.origin(v.op.traceback)) for v in variables})
 
 
 def describe_layers(
     reader: GraphReader, variables: list[Any], names: dict[str, str], user: UserCode
 ) -> list[GraphLayer]:
-    """Each trained variable of rank 2 or more as a kernel layer named after it, in creation
-    order. Its output feeds a trainable layer when it flows into another kernel's weight op."""
+    """Each trained kernel (a variable of rank 2 or more) as a layer named after it, in creation
+    order, with the activation after it and the kernel layers that feed it; then each trained
+    variable that is neither a kernel nor a kernel's bias (a scalar ``W``) as a layer of its own.
+    A layer feeds a trainable layer when its output flows into another kernel's weight op."""
     kernels = [v for v in variables if v.shape.rank is not None and v.shape.rank >= 2]
     weight_ops = {v.op.name: reader.weight_op(v) for v in kernels}
     targets = {op.name for op in weight_ops.values() if op is not None}
     layers = []
+    outputs: dict[str, str] = {}  # op name of a layer's output (weight op, bias, activation) -> layer
     for variable in kernels:
         weight_op = weight_ops[variable.op.name]
         activation, activation_op = reader.activation_after(weight_op) if weight_op else (None, None)
@@ -174,8 +183,11 @@ def describe_layers(
         shape = tuple(dimension(d) for d in variable.shape)
         receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
         origin = user.origin(variable.op.traceback)
+        name = names[variable.op.name]
+        for op in reader.layer_ops(weight_op) if weight_op is not None else []:
+            outputs[op.name] = name
         info = LayerInfo(
-            name=names[variable.op.name],
+            name=name,
             kind=weight_op.type if weight_op else "Variable",
             activation=activation,
             units=shape[-1],
@@ -187,7 +199,25 @@ def describe_layers(
             feeds_trainable=feeds,
             source=origin.source if origin else None,
         )
-        layers.append(GraphLayer(info, variable, activation_op))
+        layers.append(GraphLayer(info, variable, activation_op, weight_op))
+    for layer in layers:
+        if layer.weight_op is not None:
+            fed_by = reader.fed_by(layer.weight_op, outputs)
+            layer.info = replace(layer.info, inbound=tuple(n for n in fed_by if n != layer.info.name))
+    layer_of_op = {op.name: names[name] for name, op in weight_ops.items() if op is not None}
+    biases = {v.op.name for v in variables if reader.added_to(v, layer_of_op) is not None}
+    for variable in variables:
+        if variable in kernels or variable.op.name in biases:
+            continue
+        origin = user.origin(variable.op.traceback)
+        info = LayerInfo(
+            name=names[variable.op.name],
+            kind="Variable",
+            kernel_shape=tuple(dimension(d) for d in variable.shape) if variable.shape.rank is not None else (),
+            trainable=True,
+            source=origin.source if origin else None,
+        )
+        layers.append(GraphLayer(info, variable, None, None))
     return layers
 
 
@@ -230,16 +260,113 @@ def unwrapped(tensor: tf.Tensor) -> tf.Tensor:
     return tensor
 
 
-def classification_head(loss: tf.Tensor, limit: int = 500) -> tf.Operation | None:
-    """The softmax cross-entropy op the loss is computed from, if any (inputs: logits, labels)."""
+@dataclass(frozen=True)
+class LossHead:
+    """What a TF1 loss is computed from: the model's prediction as the loss reads it, the
+    labels, and the loss in Keras's terms (so the same configuration rules apply)."""
+
+    loss: str  # Keras config name: categorical_crossentropy, binary_crossentropy, ...
+    prediction: tf.Tensor
+    labels: tf.Tensor | None
+    from_logits: bool
+    activation: str  # what produced the prediction: linear, softmax, sigmoid, relu, ...
+
+    @property
+    def task(self) -> str:
+        if self.loss == "mean_squared_error":
+            return "regression"
+        return "binary" if self.loss == "binary_crossentropy" else "multiclass"
+
+    @property
+    def classes(self) -> int | None:
+        if self.task != "multiclass":
+            return 2 if self.task == "binary" else None
+        shape = shape_of(self.prediction)
+        return shape[-1] if shape else None
+
+
+#: Cross-entropy ops (inputs: logits, labels) by the Keras loss they compute.
+CROSS_ENTROPY_OPS = {
+    "SoftmaxCrossEntropyWithLogits": "categorical_crossentropy",
+    "SparseSoftmaxCrossEntropyWithLogits": "sparse_categorical_crossentropy",
+}
+#: Ops a hand-written loss wraps its prediction in before the log (epsilons, clipping).
+GUARDS = {"Add", "AddV2", "Maximum", "Minimum", "ClipByValue", "Identity", "Reshape"}
+
+
+def activation_of(tensor: tf.Tensor) -> str:
+    """The activation whose output ``tensor`` is (``linear`` for a weight op, bias or anything else)."""
+    return ACTIVATIONS.get(unwrapped(tensor).op.type, "linear")
+
+
+def loss_head(loss: tf.Tensor, tagged: dict[str, tuple[str, tf.Tensor, tf.Tensor]], limit: int = 500) -> LossHead | None:
+    """Read the loss's graph: a cross-entropy op or function (``tagged`` maps the output op of a
+    ``tf.nn``/``tf.losses`` call to its loss, logits and labels), a hand-written log-loss
+    (``-tf.reduce_sum(y_ * tf.log(y))``), or a squared error. The first found walking back from
+    the loss wins, in that order of preference."""
     frontier, seen = [loss.op], set()
+    logs, squares = [], []
     while frontier and len(seen) < limit:
-        op = frontier.pop()
-        if op.type in CROSS_ENTROPIES:
-            return op
+        op = frontier.pop(0)
+        if op.name in seen:
+            continue
         seen.add(op.name)
-        frontier.extend(t.op for t in op.inputs if t.op.name not in seen)
+        if op.name in tagged:
+            kind, logits, labels = tagged[op.name]
+            return LossHead(kind, unwrapped(logits), labels, True, activation_of(logits))
+        if op.type in CROSS_ENTROPY_OPS:
+            logits, labels = op.inputs[0], op.inputs[1]
+            return LossHead(CROSS_ENTROPY_OPS[op.type], unwrapped(logits), labels, True, activation_of(logits))
+        if op.type == "Log":
+            logs.append(op)
+        elif op.type in ("Square", "SquaredDifference") or (
+            op.type == "Pow" and tensor_util.constant_value(op.inputs[1]) == 2
+        ):
+            squares.append(op)
+        frontier.extend(t.op for t in op.inputs if t.op.type not in ("VariableV2", "VarHandleOp"))
+    for log in logs:
+        head = _log_loss(log)
+        if head is not None:
+            return head
+    if squares:
+        square = squares[0]
+        operands = list(square.inputs) if square.type == "SquaredDifference" else list(square.inputs[0].op.inputs)
+        operands = operands if len(operands) == 2 else []
+        if len(operands) == 2:
+            prediction, labels = _prediction_and_labels(operands)
+            return LossHead("mean_squared_error", prediction, labels, False, activation_of(prediction))
     return None
+
+
+def _log_loss(log: tf.Operation) -> LossHead | None:
+    """A hand-written cross-entropy: the log of the prediction (or of 1 - prediction) times labels."""
+    tensor = log.inputs[0]
+    while tensor.op.type in GUARDS and tensor.op.inputs:
+        inputs = [t for t in tensor.op.inputs if tensor_util.constant_value(t) is None]
+        if len(inputs) != 1:
+            break
+        tensor = inputs[0]
+    if tensor.op.type == "Sub" and tensor_util.constant_value(tensor.op.inputs[0]) is not None:
+        tensor = tensor.op.inputs[1]  # log(1 - p): the binary half of a log-loss
+    labels = None
+    for consumer in log.outputs[0].consumers():
+        if consumer.type == "Mul":
+            others = [t for t in consumer.inputs if t.op is not log]
+            labels = others[0] if others else None
+            break
+    activation = activation_of(tensor)
+    shape = shape_of(tensor)
+    binary = activation == "sigmoid" or (shape is not None and shape[-1] == 1)
+    loss = "binary_crossentropy" if binary else "categorical_crossentropy"
+    return LossHead(loss, unwrapped(tensor), labels, False, activation)
+
+
+def _prediction_and_labels(operands: list[tf.Tensor]) -> tuple[tf.Tensor, tf.Tensor]:
+    """Of two operands, the one fed by a placeholder is the labels."""
+    first, second = (unwrapped(t) for t in operands)
+    if first.op.type == "Placeholder" and second.op.type != "Placeholder":
+        return second, first
+    return first, second
 
 
 def origins(ops: Iterable[tf.Operation], user: UserCode, top: int = 3) -> tuple[list[dict], dict[str, int]]:
@@ -282,7 +409,7 @@ def batch_axis_reductions(
                 "op_type": op.type,
                 "axis": int(axis),
                 "input": values.name,
-                "input_shape": shape,
+                "tensor_shape": shape,
                 "consumer": consumer.type,
                 **(origin.as_dict() if origin else {"source": None}),
             }

@@ -1,56 +1,37 @@
-"""Model mode's training loop: a compiled train step, and an instrumented twin on sampled steps.
+"""Model mode: netdoctor's own compiled train step, and an instrumented twin on sampled steps.
 
 Most steps run the plain compiled step. On the steps the schedule picks, the instrumented step
-also computes per-layer statistics inside the same compiled function (weights before the
+also computes the per-layer statistics inside the same compiled function (weights before the
 update, gradients, the update itself, and activations on a fixed probe batch), so only a few
 numbers per layer leave the device.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-import keras
 import numpy as np
 import tensorflow as tf
 
 from netdoctor import data as datasets
-from netdoctor.observe import stats
-from netdoctor.observe.model_info import activation_name, kernel_of, leaf_layers
-from netdoctor.observe.samples import FLUSH_EVERY, SampleWriter, sample_schedule
-from netdoctor.observe.setup import Setup
-from netdoctor.observe.stream import RecordWriter
+from netdoctor import metrics as m
+from netdoctor.observe.core.records import FLUSH_AFTER, FLUSH_EVERY, Records, SampleWriter
+from netdoctor.observe.core.schedule import EvalSchedule, SampleSchedule
+from netdoctor.observe.core.seam import Patches, PatchingObserver
+from netdoctor.observe.keras.model_info import (
+    describe_variables,
+    trained_kernels,
+    variable_layers,
+    watched_layers,
+)
+from netdoctor.observe.keras.setup import Setup
+from netdoctor.observe.tf import stats
+from netdoctor.observe.tf.capture import ActivationCapture
 
-
-def eval_schedule(steps: int, evaluations: int = 5) -> set[int]:
-    """Evenly spread held-out evaluations, always including the last step."""
-    every = max(1, steps // evaluations)
-    return {s for s in range(every - 1, steps, every)} | ({steps - 1} if steps else set())
-
-
-class ActivationCapture:
-    """Keeps the outputs of chosen layers while ``active`` (during the probe forward pass)."""
-
-    def __init__(self, layers: Iterable[keras.layers.Layer]) -> None:
-        self.active = False
-        self.outputs: dict[str, tf.Tensor] = {}
-        for layer in layers:
-            self._wrap(layer)
-
-    def _wrap(self, layer: keras.layers.Layer) -> None:
-        original = layer.call
-
-        @functools.wraps(original)
-        def call(*args, **kwargs):
-            output = original(*args, **kwargs)
-            if self.active:
-                self.outputs[layer.name] = output
-            return output
-
-        object.__setattr__(layer, "call", call)
+#: Everything model mode measures.
+PROVIDES = m.WEIGHTS | m.GRADIENTS | m.ACTIVATIONS | {m.UPDATE_COSINE, m.LOSS, m.ACCURACY, m.BATCH_CLASSES}
 
 
 def accuracy_function(setup: Setup) -> Callable[[tf.Tensor, tf.Tensor], tf.Tensor]:
@@ -77,26 +58,28 @@ def accuracy_function(setup: Setup) -> Callable[[tf.Tensor, tf.Tensor], tf.Tenso
     return accuracy
 
 
-class Trainer:
+class Trainer(PatchingObserver):
     """Trains a prepared model for a number of steps, streaming what it observes."""
+
+    provides = PROVIDES
 
     def __init__(
         self,
         setup: Setup,
-        writer: RecordWriter,
+        records: Records,
         *,
         steps: int,
         batch_size: int,
         seed: int,
         probe_size: int = 256,
-        sample_steps: set[int] | None = None,
-        eval_steps: set[int] | None = None,
+        sample_steps=None,
+        eval_steps=None,
     ) -> None:
-        """``sample_steps`` and ``eval_steps`` default to :func:`sample_schedule` and
-        :func:`eval_schedule`; an empty set turns that instrumentation off."""
+        """``sample_steps`` and ``eval_steps`` (anything with ``in``) default to the sampling and
+        evaluation schedules; an empty set turns that instrumentation off."""
         self.setup = setup
         self.model = setup.model
-        self.writer = writer
+        self.records = records
         self.steps = steps
         self.batch_size = batch_size
         self.seed = seed
@@ -105,35 +88,31 @@ class Trainer:
         self.optimizer.build(self.variables)
         self.missing_gradients: set[str] = set()
         self.accuracy = accuracy_function(setup)
-
+        self.kernels = trained_kernels(self.model)
+        self.kernel_stats = stats.KernelStatistics(self.kernels, seed)
+        self.kernel_layer = {id(kernel): name for name, kernel in self.kernels.items()}
+        self.variable_names = {id(v): v.path for v in self.variables}
+        self.watched = watched_layers(self.model)
+        self.activations = {layer.name: activation for layer, activation in self.watched.items()}
+        self.capture: ActivationCapture | None = None
         rng = np.random.default_rng(seed)
-        layers = leaf_layers(self.model)
-        self.kernels = [(layer.name, kernel_of(layer)) for layer in layers if kernel_of(layer) is not None]
-        self.kernels = [(name, k) for name, k in self.kernels if k.trainable]
-        self.directions = {
-            name: tf.constant(
-                rng.standard_normal((stats.SIGNATURE_DIRECTIONS, int(np.prod(k.shape[:-1])))),
-                dtype=tf.float32,
-            )
-            for name, k in self.kernels
-        }
-        self.activations = {layer.name: activation_name(layer) for layer in layers}
-        watched = [
-            layer
-            for layer in layers
-            if self.activations[layer.name] in stats.WATCHED_ACTIVATIONS
-        ]
-        self.capture = ActivationCapture(watched)
         probe = rng.permutation(len(setup.x_train))[: min(probe_size, len(setup.x_train))]
         self.probe_x = tf.constant(setup.x_train[probe])
-        self.sample_steps = sample_schedule(steps) if sample_steps is None else sample_steps
-        self.eval_steps = eval_schedule(steps) if eval_steps is None else eval_steps
-        self.samples = SampleWriter(writer)
-        self.samples.variable_layers = {v.path: layer.name for layer in layers for v in layer.trainable_weights}
+        self.sample_steps = SampleSchedule(steps) if sample_steps is None else sample_steps
+        self.eval_steps = EvalSchedule(steps) if eval_steps is None else eval_steps
+        self.samples = SampleWriter(records)
+        self.samples.variable_layers = variable_layers(self.model)
 
         self.plain_step = tf.function(self._plain_step, reduce_retracing=True)
         self.instrumented_step = tf.function(self._instrumented_step, reduce_retracing=True)
         self.evaluate_batch = tf.function(self._evaluate_batch, reduce_retracing=True)
+
+    def patch(self, patches: Patches) -> None:
+        self.capture = ActivationCapture(self.watched, patches)
+        self.records.observed(self.provides)
+
+    def finish(self) -> None:
+        self.records.write("meta", **{m.VARIABLES: describe_variables(self.model, self.missing_gradients)})
 
     # ---- compiled functions -------------------------------------------------------------
     def _loss_and_gradients(self, x, y):
@@ -154,27 +133,23 @@ class Trainer:
         return loss, self.accuracy(y, y_pred)
 
     def _instrumented_step(self, x, y):
-        layer_stats: dict[str, dict[str, tf.Tensor]] = {}
-        before = {}
-        for name, kernel in self.kernels:
-            before[name] = tf.identity(kernel)
-            layer_stats[name] = stats.kernel_stats(kernel)
-            layer_stats[name]["signature"] = stats.unit_signatures(kernel, self.directions[name])
+        layers, snapshots = self.kernel_stats.before()
         y_pred, loss, gradients = self._loss_and_gradients(x, y)
-        variable_stats = stats.gradient_stats(gradients, self.variables)
+        variables = stats.gradients_stats(gradients, self.variables, self.variable_names)
         self._apply(gradients)
-        for name, kernel in self.kernels:
-            layer_stats[name].update(stats.update_stats(before[name], kernel))
-            layer_stats[name]["grad_norm"] = variable_stats.get(kernel.path, {}).get(
-                "grad_norm", tf.constant(0.0)
+        by_layer = {
+            self.kernel_layer[id(v)]: g for g, v in zip(gradients, self.variables) if id(v) in self.kernel_layer
+        }
+        for name, update in self.kernel_stats.after(snapshots, by_layer).items():
+            gradient = by_layer.get(name)
+            layers[name].update(update)
+            layers[name][m.GRAD_NORM] = (
+                tf.constant(0.0) if gradient is None else tf.norm(tf.cast(stats.dense_gradient(gradient), tf.float32))
             )
-        self.capture.outputs = {}
-        self.capture.active = True
-        self.model(self.probe_x, training=False)
-        self.capture.active = False
-        for name, output in self.capture.outputs.items():
-            layer_stats.setdefault(name, {}).update(stats.activation_stats(output, self.activations[name]))
-        return loss, self.accuracy(y, y_pred), layer_stats, variable_stats
+        outputs = self.capture.run(lambda: self.model(self.probe_x, training=False))
+        for name, output in outputs.items():
+            layers.setdefault(name, {}).update(stats.activation_stats(output, self.activations[name]))
+        return loss, self.accuracy(y, y_pred), layers, variables
 
     def _evaluate_batch(self, x, y):
         y_pred = self.model(x, training=False)
@@ -182,17 +157,26 @@ class Trainer:
         return loss, self.accuracy(y, y_pred)
 
     # ---- the loop -------------------------------------------------------------------------
-    def evaluate(self, limit: int | None = None, batch: int = 500) -> tuple[float, float]:
+    def evaluate(self, limit: int | None = None, batch: int = 500) -> tuple[float, float] | None:
+        """Mean loss and accuracy on the held-out data (None when there is none)."""
         x, y = self.setup.x_test, self.setup.y_test
         if limit is not None:
             x, y = x[:limit], y[:limit]
+        if len(x) == 0:
+            return None
         total_loss = total_accuracy = 0.0
         for start in range(0, len(x), batch):
             loss, accuracy = self.evaluate_batch(x[start : start + batch], y[start : start + batch])
             size = len(x[start : start + batch])
             total_loss += float(loss) * size
             total_accuracy += float(accuracy) * size
-        return total_loss / max(len(x), 1), total_accuracy / max(len(x), 1)
+        return total_loss / len(x), total_accuracy / len(x)
+
+    def _write_eval(self, step: int, limit: int | None = None) -> None:
+        measured = self.evaluate(limit)
+        if measured is not None:
+            loss, accuracy = measured
+            self.records.write("eval", step=step, **{m.LOSS: loss, m.ACCURACY: accuracy})
 
     def run(self) -> int:
         """Train; return the number of steps run (fewer if the loss became non-finite)."""
@@ -201,39 +185,38 @@ class Trainer:
         x_all, y_all = self.setup.x_train, self.setup.y_train
         pending: list[tuple[tf.Tensor, tf.Tensor]] = []
         flushed = 0
+        flushed_at = time.monotonic()
         stop_after: int | None = None
         step = 0
         started = time.perf_counter()
         for step in range(self.steps):
             index = next(batches)
             x, y = x_all[index], y_all[index]
-            if step in samples or step == stop_after:
-                loss, accuracy, layer_stats, variable_stats = self.instrumented_step(x, y)
+            sampled = step in samples or step == stop_after
+            if sampled:
+                loss, accuracy, layers, variables = self.instrumented_step(x, y)
                 pending.append((loss, accuracy))
-                self.samples.write(
-                    step, loss, layer_stats, variable_stats, batch_classes=self._classes_in(y)
-                )
+                self.samples.write(step, loss, layers, variables, **{m.BATCH_CLASSES: self._classes_in(y)})
             else:
                 pending.append(self.plain_step(x, y))
-            if step in samples or len(pending) >= FLUSH_EVERY or step == stop_after:
+            if sampled or len(pending) >= FLUSH_EVERY or time.monotonic() - flushed_at > FLUSH_AFTER:
                 nonfinite_at = self._flush(flushed, pending)
                 flushed += len(pending)
                 pending = []
+                flushed_at = time.monotonic()
                 if step == stop_after:
                     break
                 if nonfinite_at is not None and stop_after is None:
-                    self.writer.write("event", kind="non_finite", where="loss", step=nonfinite_at)
+                    self.records.write("event", kind=m.NON_FINITE, where=m.LOSS, step=nonfinite_at)
                     stop_after = step + 1
             if step in evaluations:
-                loss, accuracy = self.evaluate(limit=None if step == self.steps - 1 else 500)
-                self.writer.write("eval", step=step, loss=loss, accuracy=accuracy)
+                self._write_eval(step, limit=None if step == self.steps - 1 else 500)
         if pending:
             self._flush(flushed, pending)
         ran = step + 1
         if ran < self.steps:
-            loss, accuracy = self.evaluate()
-            self.writer.write("eval", step=step, loss=loss, accuracy=accuracy)
-        self.writer.write("timing", train_seconds=time.perf_counter() - started)
+            self._write_eval(step)
+        self.records.write("timing", train_seconds=time.perf_counter() - started)
         return ran
 
     def _classes_in(self, y: np.ndarray) -> int | None:
@@ -247,6 +230,6 @@ class Trainer:
         """Stream the pending per-step numbers; return the first step whose loss is not finite."""
         loss = np.array([float(value) for value, _ in pending])
         accuracy = np.array([float(a) for _, a in pending])
-        self.writer.write("train", start=start, loss=loss, accuracy=accuracy)
+        self.records.write("train", start=start, **{m.LOSS: loss, m.ACCURACY: accuracy})
         bad = np.flatnonzero(~np.isfinite(loss))
         return start + int(bad[0]) if bad.size else None

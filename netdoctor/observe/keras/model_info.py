@@ -9,6 +9,8 @@ from typing import Any
 
 import keras
 
+from netdoctor.observe.core.seam import Patches, PatchingObserver
+from netdoctor.observe.tf.stats import WATCHED_ACTIVATIONS
 from netdoctor.recording import LayerInfo
 
 #: Keras layer classes that apply one activation function and hold no weights.
@@ -16,9 +18,51 @@ _ACTIVATION_LAYERS = {"ReLU": "relu", "Softmax": "softmax", "LeakyReLU": "leaky_
 
 
 def leaf_layers(model: keras.Model) -> list[keras.layers.Layer]:
-    """Layers that hold no sub-layers, in the order the model tracks them."""
-    layers = model._flatten_layers(include_self=False, recursive=True)
-    return [layer for layer in layers if not list(layer._flatten_layers(include_self=False))]
+    """Layers that hold no sub-layers, in the order the model tracks them. A recurrent layer
+    counts as one layer: its cell runs inside a loop and is not a layer of the model's own."""
+    found: list[keras.layers.Layer] = []
+
+    def visit(layer: keras.layers.Layer) -> None:
+        children = list(layer._flatten_layers(include_self=False, recursive=False))
+        if not children or isinstance(layer, RECURRENT):
+            found.append(layer)
+            return
+        for child in children:
+            visit(child)
+
+    for child in model._flatten_layers(include_self=False, recursive=False):
+        visit(child)
+    return found
+
+
+#: Layers whose sub-layers run inside a loop (RNN cells), observed as one layer.
+RECURRENT = (keras.layers.RNN, keras.layers.Bidirectional)
+
+
+def trained_kernels(model: keras.Model) -> dict[str, Any]:
+    """The trainable kernel of each leaf layer that has one, by layer name."""
+    kernels = {}
+    for layer in leaf_layers(model):
+        kernel = kernel_of(layer)
+        if kernel is not None and kernel.trainable:
+            kernels[layer.name] = kernel
+    return kernels
+
+
+def variable_layers(model: keras.Model) -> dict[str, str]:
+    """The layer each trainable variable belongs to, by variable path."""
+    return {v.path: layer.name for layer in leaf_layers(model) for v in layer.trainable_weights}
+
+
+def watched_layers(model: keras.Model) -> dict[Any, str]:
+    """Layers whose outputs go through an activation the observers watch (ReLU, sigmoid, tanh),
+    with that activation; recurrent layers are left out (their activations are internal)."""
+    watched = {}
+    for layer in leaf_layers(model):
+        activation = activation_name(layer)
+        if activation in WATCHED_ACTIVATIONS and not isinstance(layer, RECURRENT):
+            watched[layer] = activation
+    return watched
 
 
 def activation_name(layer: keras.layers.Layer) -> str | None:
@@ -177,20 +221,27 @@ def model_summary(model: keras.Model, layers: list[LayerInfo]) -> str:
     return f"{type(model).__name__}: {parts or 'no weighted layers'}, {model.count_params():,} parameters"
 
 
-def track_layer_sources(target: Path, display: str) -> None:
-    """Remember, on every Keras layer created from now on, the line of ``target`` that made it."""
-    original = keras.layers.Layer.__init__
-    filename = str(target)
+class LayerSources(PatchingObserver):
+    """Remembers, on every Keras layer created while installed, the line of the target that
+    made it (``LayerInfo.source``)."""
 
-    def __init__(self, *args, **kwargs):  # noqa: N807  (wraps Layer.__init__)
-        original(self, *args, **kwargs)
-        frame = sys._getframe(1)
-        while frame is not None and frame.f_code.co_filename != filename:
-            frame = frame.f_back
-        if frame is not None:
-            object.__setattr__(self, "_netdoctor_source", f"{display}:{frame.f_lineno}")
+    def __init__(self, target: Path, display: str) -> None:
+        self.filename = str(target)
+        self.display = display
 
-    keras.layers.Layer.__init__ = __init__
+    def patch(self, patches: Patches) -> None:
+        original = keras.layers.Layer.__init__
+        filename, display = self.filename, self.display
+
+        def __init__(layer, *args, **kwargs):  # noqa: N807  (wraps Layer.__init__)
+            original(layer, *args, **kwargs)
+            frame = sys._getframe(1)
+            while frame is not None and frame.f_code.co_filename != filename:
+                frame = frame.f_back
+            if frame is not None:
+                object.__setattr__(layer, "_netdoctor_source", f"{display}:{frame.f_lineno}")
+
+        patches.setattr(keras.layers.Layer, "__init__", __init__)
 
 
 def layer_dicts(layers: list[LayerInfo]) -> list[dict[str, Any]]:

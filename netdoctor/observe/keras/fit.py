@@ -1,11 +1,11 @@
-"""Keras ``fit``: a callback that records what netdoctor needs, and the hook that adds it to
-every ``fit`` a script makes.
+"""Keras ``fit``: a callback that records what netdoctor needs, the hook that adds it to every
+``fit`` a script makes, and the :class:`Recorder` for a user's own process.
 
 Callbacks never see a step's gradients, so on sampled steps the callback computes them on a
 fixed probe batch of the training data, with ``GradientTape`` and ``model.compute_loss``, along
 with the activations of that batch; kernel statistics are taken before the step and the size of
 the update after it. The loss (and accuracy) of every step is recovered from Keras's running
-means.
+means; the labels of each sampled batch are read inside the model's own train step.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import inspect
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import asdict
 from typing import Any
 
 import keras
@@ -22,25 +21,33 @@ import numpy as np
 import tensorflow as tf
 
 from netdoctor import data as datasets
-from netdoctor.observe import stats
-from netdoctor.observe.model_info import (
-    activation_name,
+from netdoctor import metrics as m
+from netdoctor.observe.core.records import Records, SampleWriter, StepLimitReached, StepLog
+from netdoctor.observe.core.seam import Patches, PatchingObserver
+from netdoctor.observe.core.stream import MemoryWriter
+from netdoctor.observe.keras.model_info import (
     describe_layers,
     describe_variables,
-    kernel_of,
-    leaf_layers,
+    layer_dicts,
     model_summary,
     output_activation,
+    trained_kernels,
+    variable_layers,
     wiring,
 )
-from netdoctor.observe.samples import KernelWatch, Records, SampleWriter, StepLimitReached, StepLog
-from netdoctor.observe.setup import LOSS_KINDS, loss_config, optimizer_facts
-from netdoctor.observe.stream import MemoryWriter
-from netdoctor.observe.train import ActivationCapture
+from netdoctor.observe.keras.probe import Probe, is_array, probe_batch
+from netdoctor.observe.keras.setup import LOSS_KINDS, loss_config, optimizer_facts
+from netdoctor.observe.tf.labels import BatchLabels
+from netdoctor.observe.tf.stats import KernelWatch
 from netdoctor.recording import Recording
 
 #: Keys under which Keras logs a compiled accuracy metric.
 ACCURACY_KEYS = ("accuracy", "acc", "sparse_categorical_accuracy", "categorical_accuracy", "binary_accuracy")
+#: The key of the loss in Keras's logs, and the prefix of held-out numbers.
+KERAS_LOSS_KEY, VALIDATION_PREFIX = "loss", "val_"
+#: What a fit observer measures without a probe batch, and what the probe adds.
+WITHOUT_PROBE = m.WEIGHTS | {m.LOSS, m.ACCURACY, m.BATCH_CLASSES}
+WITH_PROBE = WITHOUT_PROBE | m.GRADIENTS | m.ACTIVATIONS
 
 
 class FitObserver(keras.callbacks.Callback):
@@ -64,9 +71,11 @@ class FitObserver(keras.callbacks.Callback):
         self.steps = steps
         self.x, self.y = x, y
         self.batch_size = batch_size
+        self.labels: BatchLabels | None = None
         self.probe_size = probe_size
         self.seed = seed
-        self._probe: _Probe | None = None
+        self._patches = Patches()
+        self._probe: Probe | None = None
         self._kernels: KernelWatch | None = None
         self._before: Any = None
         self._tracker: Any = None
@@ -76,29 +85,30 @@ class FitObserver(keras.callbacks.Callback):
     # ---- Keras hooks ----------------------------------------------------------------------------
     def on_train_begin(self, logs=None) -> None:
         model = self.model
+        probe = probe_batch(self.x, self.y, self.probe_size, self.seed)
+        if probe is not None and not model.weights:  # a model built at its first batch
+            model(probe[0])
+        planned = self.params.get("epochs", 1) * (self.params.get("steps") or 0)
         if self.steps is None:
-            planned = self.params.get("epochs", 1) * (self.params.get("steps") or 0)
-            self.steps = StepLog(self.records, horizon=planned or 1000)
-        kernels = {
-            layer.name: kernel_of(layer)
-            for layer in leaf_layers(model)
-            if kernel_of(layer) is not None and kernel_of(layer).trainable
-        }
-        self._kernels = KernelWatch(kernels, self.seed)
-        probe = _probe_batch(self.x, self.y, self.probe_size, self.seed)
-        self._probe = _Probe(model, kernels, *probe) if probe is not None else None
-        self._tracker = next((m for m in model.metrics if m.name == "loss"), None)
-        self.samples.variable_layers.update(
-            {v.path: layer.name for layer in leaf_layers(model) for v in layer.trainable_weights}
-        )
-        self.records.write("meta", **self._facts())
+            self.steps = StepLog(self.records, horizon=planned or None)
+        else:
+            self.steps.plan(planned)
+        self._kernels = KernelWatch(trained_kernels(model), self.seed)
+        self.labels = _watch_labels(model, self._patches)
+        self._probe = Probe(model, self._patches, *probe) if probe is not None else None
+        self._tracker = next((metric for metric in model.metrics if metric.name == KERAS_LOSS_KEY), None)
+        self.samples.variable_layers.update(variable_layers(model))
+        self.records.observed(WITH_PROBE if self._probe is not None else WITHOUT_PROBE)
+        self.records.write("meta", **self._facts(planned))
 
     def on_epoch_begin(self, epoch, logs=None) -> None:
         self._seen, self._means = (0.0, 0.0), {}
 
     def on_train_batch_begin(self, batch, logs=None) -> None:
         self.steps.start()
-        self._before = self._kernels.before() if self.steps.sampling else None
+        sampling = self.steps.sampling
+        self.labels.start(sampling)
+        self._before = self._kernels.before() if sampling else None
 
     def on_train_batch_end(self, batch, logs=None) -> None:
         logs = logs or {}
@@ -113,20 +123,30 @@ class FitObserver(keras.callbacks.Callback):
                 probe_layers, variables = self._probe.measure()
                 for name, entry in probe_layers.items():
                     layers.setdefault(name, {}).update(entry)
-            self.samples.write(step, loss, layers, variables)
+            self.samples.write(step, loss, layers, variables, **{m.BATCH_CLASSES: self.labels.read()[0]})
             self._before = None
         self.steps.done(loss, accuracy)
 
     def on_epoch_end(self, epoch, logs=None) -> None:
         logs = logs or {}
-        if "val_loss" in logs:
-            accuracy = next((logs[f"val_{k}"] for k in ACCURACY_KEYS if f"val_{k}" in logs), None)
-            self.records.write("eval", step=self.steps.steps - 1, loss=logs["val_loss"], accuracy=accuracy)
+        held_out = VALIDATION_PREFIX + KERAS_LOSS_KEY
+        if held_out in logs:
+            accuracy = next(
+                (logs[VALIDATION_PREFIX + k] for k in ACCURACY_KEYS if VALIDATION_PREFIX + k in logs), None
+            )
+            self.records.write("eval", step=self.steps.steps - 1, **{m.LOSS: logs[held_out], m.ACCURACY: accuracy})
 
     def on_train_end(self, logs=None) -> None:
         self.steps.flush()
         missing = self._probe.missing if self._probe is not None else set()
-        self.records.write("meta", variables=describe_variables(self.model, missing))
+        self.records.write("meta", **{m.VARIABLES: describe_variables(self.model, missing)})
+        self.release()
+
+    def release(self) -> None:
+        """Undo what the observer changed on the model (idempotent)."""
+        if self.labels is not None:
+            self.labels.start(False)
+        self._patches.undo()
 
     # ---- numbers ----------------------------------------------------------------------------------
     def _step_numbers(self, logs: dict[str, Any]) -> tuple[float | None, float | None]:
@@ -134,7 +154,7 @@ class FitObserver(keras.callbacks.Callback):
         key = next((k for k in ACCURACY_KEYS if k in logs), None)
         mean_accuracy = None if key is None else float(logs[key])
         if self._tracker is None:  # a custom train_step: only the running means are known
-            loss = logs.get("loss")
+            loss = logs.get(KERAS_LOSS_KEY)
             return (None if loss is None else float(loss)), mean_accuracy
         total, count = float(self._tracker.total), float(self._tracker.count)
         (seen_total, seen_count), self._seen = self._seen, (total, count)
@@ -147,103 +167,79 @@ class FitObserver(keras.callbacks.Callback):
             self._means[key] = mean_accuracy
         return (total - seen_total) / added, accuracy
 
-    def _facts(self) -> dict[str, Any]:
+    def _facts(self, planned: int) -> dict[str, Any]:
         model = self.model
         layers = describe_layers(model)
         facts: dict[str, Any] = {
-            "model": model_summary(model, layers),
-            "layers": [asdict(layer) for layer in layers],
-            "wiring": wiring(model),
-            "output_activation": output_activation(model),
+            m.LOOP: "fit",
+            m.MODEL: model_summary(model, layers),
+            m.LAYERS: layer_dicts(layers),
+            m.WIRING: wiring(model),
+            m.OUTPUT_ACTIVATION: output_activation(model),
         }
+        if planned:
+            facts[m.STEPS_PLANNED] = planned
         optimizer = getattr(model, "optimizer", None)
         if optimizer is not None:
             facts.update(optimizer_facts(optimizer))
+        task = None
         if isinstance(model.loss, (str, keras.losses.Loss)) or callable(model.loss):
             name, from_logits = loss_config(model.loss)
             task = LOSS_KINDS.get(name, ("regression", False))[0]
             units = next((layer.units for layer in reversed(layers) if layer.units), None)
-            facts.update(loss=name, from_logits=from_logits, task=task)
-            facts["num_classes"] = units if task == "multiclass" else 2 if task == "binary" else None
-            if task != "regression" and _is_array(self.y):
-                facts["class_fractions"] = datasets.class_fractions(np.asarray(self.y))
+            facts.update({m.LOSS_NAME: name, m.FROM_LOGITS: from_logits, m.TASK: task})
+            facts[m.NUM_CLASSES] = units if task == "multiclass" else 2 if task == "binary" else None
+        if is_array(self.y):
+            y = np.asarray(self.y)
+            if task in ("multiclass", "binary"):
+                facts[m.CLASS_FRACTIONS] = datasets.class_fractions(y)
+            elif task == "regression":
+                facts[m.TARGET_STATS] = datasets.describe(y)
         if self.batch_size is not None:
-            facts["batch_size"] = self.batch_size
-        if _is_array(self.x):
+            facts[m.BATCH_SIZE] = self.batch_size
+        if is_array(self.x):
             x = np.asarray(self.x)
             facts.update(
-                train_examples=len(x),
-                input_shape=list(x.shape[1:]),
-                input_stats=datasets.describe(x[:10_000]),
+                {
+                    m.TRAIN_EXAMPLES: len(x),
+                    m.INPUT_SHAPE: list(x.shape[1:]),
+                    m.INPUT_STATS: datasets.describe(x[:10_000]),
+                }
             )
-            if "data" not in self.records.meta_fields:
-                facts["data"] = f"arrays passed to fit(): x {x.shape} {x.dtype}"
+            if m.DATA not in self.records.meta_fields:
+                facts[m.DATA] = f"arrays passed to fit(): x {x.shape} {x.dtype}"
         return facts
 
 
-class _Probe:
-    """Gradients and activations on a fixed batch, in one compiled function."""
-
-    def __init__(self, model: keras.Model, kernels: dict[str, Any], x: Any, y: Any) -> None:
-        self.model = model
-        self.x, self.y = x, y
-        self.kernels = kernels
-        self.variables = list(model.trainable_variables)
-        self.missing: set[str] = set()
-        layers = leaf_layers(model)
-        self.activations = {layer.name: activation_name(layer) for layer in layers}
-        watched = [
-            layer
-            for layer in layers
-            if self.activations[layer.name] in stats.WATCHED_ACTIVATIONS
-        ]
-        self.capture = ActivationCapture(watched)
-        self._measure = tf.function(self._measured)
-
-    def measure(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-        return self._measure(self.x, self.y)
-
-    def _measured(self, x, y):
-        with tf.GradientTape() as tape:
-            self.capture.outputs = {}
-            self.capture.active = True
-            y_pred = self.model(x, training=False)
-            self.capture.active = False
-            loss = self.model.compute_loss(x=x, y=y, y_pred=y_pred, training=False)
-        gradients = tape.gradient(loss, self.variables)
-        self.missing = {v.path for g, v in zip(gradients, self.variables) if g is None}
-        variables = stats.gradient_stats(gradients, self.variables)
-        layers = {
-            name: {"grad_norm": variables.get(kernel.path, {}).get("grad_norm", tf.constant(0.0))}
-            for name, kernel in self.kernels.items()
-        }
-        for name, output in self.capture.outputs.items():
-            layers.setdefault(name, {}).update(stats.activation_stats(output, self.activations[name]))
-        return layers, variables
+def _batch_size(arguments: dict[str, Any]) -> int | None:
+    """The batch size of a ``fit``: its argument, Keras's default 32 for arrays, None otherwise."""
+    if arguments.get("batch_size"):
+        return int(arguments["batch_size"])
+    return 32 if is_array(arguments.get("x")) else None
 
 
-def _is_array(value: Any) -> bool:
-    return isinstance(value, (np.ndarray, tf.Tensor))
+def _watch_labels(model: keras.Model, patches: Patches) -> BatchLabels:
+    """Read the labels of every batch inside the model's own ``train_step``: wrap it, and make
+    this ``fit``'s train function from the wrapper (the program's own comes back on undo)."""
+    labels = BatchLabels()
+    train_step, train_function = model.train_step, model.train_function
+
+    def observed_train_step(data):
+        _, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if y is not None and not isinstance(y, (dict, list, tuple)):
+            labels.record(y)
+        return train_step(data)
+
+    patches.shadow(model, "train_step", observed_train_step)
+    model.make_train_function(force=True)
+    patches.callback(lambda: setattr(model, "train_function", train_function))
+    return labels
 
 
-def _probe_batch(x: Any, y: Any, size: int, seed: int) -> tuple[Any, Any] | None:
-    """A fixed batch of the training data: a random sample of arrays, or a dataset's first batch."""
-    if isinstance(x, tf.data.Dataset):
-        batch = next(iter(x.take(1)), None)
-        return (batch[0], batch[1]) if isinstance(batch, tuple) and len(batch) > 1 else None
-    if isinstance(x, keras.utils.PyDataset):
-        batch = x[0]
-        return (batch[0], batch[1]) if isinstance(batch, tuple) and len(batch) > 1 else None
-    leaves = tf.nest.flatten(x) + tf.nest.flatten(y)
-    if y is None or not leaves or not all(_is_array(leaf) for leaf in leaves):
-        return None
-    chosen = np.sort(np.random.default_rng(seed).permutation(len(leaves[0]))[:size])
-    pick = lambda a: tf.constant(np.asarray(a)[chosen])  # noqa: E731
-    return tf.nest.map_structure(pick, x), tf.nest.map_structure(pick, y)
-
-
-class FitHook:
+class FitHook(PatchingObserver):
     """Adds a :class:`FitObserver` to every ``fit`` the script makes."""
+
+    provides = WITH_PROBE
 
     def __init__(
         self,
@@ -251,15 +247,16 @@ class FitHook:
         steps: StepLog,
         samples: SampleWriter,
         seed: int,
-        around_fit: Callable[[], AbstractContextManager[None]],
+        around_fit: Callable[[], AbstractContextManager],
     ) -> None:
         self.records = records
         self.samples = samples
         self.steps = steps
         self.seed = seed
         self.around_fit = around_fit
+        self.interrupted = False  # the program left a fit early (sys.exit inside a callback)
 
-    def install(self) -> None:
+    def patch(self, patches: Patches) -> None:
         fit = keras.Model.fit
         signature = inspect.signature(fit)
         hook = self
@@ -275,18 +272,24 @@ class FitHook:
                 steps=hook.steps,
                 x=bound.arguments.get("x"),
                 y=bound.arguments.get("y"),
-                batch_size=bound.arguments.get("batch_size") or 32,
+                batch_size=_batch_size(bound.arguments),
                 seed=hook.seed,
             )
             bound.arguments["callbacks"] = [*(given or []), observer]
-            with hook.around_fit():
-                try:
+            try:
+                with hook.around_fit():
                     return fit(*bound.args, **bound.kwargs)
-                except StepLimitReached:  # Keras skips on_train_end
-                    observer.on_train_end()
-                    raise
+            except StepLimitReached:  # Keras skips on_train_end
+                observer.on_train_end()
+                raise
+            except SystemExit:
+                hook.interrupted = True
+                observer.on_train_end()
+                raise
+            finally:
+                observer.release()
 
-        keras.Model.fit = observed_fit
+        patches.setattr(keras.Model, "fit", observed_fit)
 
 
 class Recorder(FitObserver):
@@ -309,8 +312,10 @@ class Recorder(FitObserver):
     def on_train_begin(self, logs=None) -> None:
         if not self.recording.records:
             self._started = time.perf_counter()
-            self.records.write("meta", target=f"model `{self.model.name}`", mode="recorder", seed=self.seed)
-            self.records.write("meta", tensorflow=tf.__version__, keras=keras.__version__)
+            self.records.write(
+                "meta", **{m.TARGET: f"model `{self.model.name}`", m.MODE: "recorder", m.SEED: self.seed}
+            )
+            self.records.write("meta", **{m.TENSORFLOW: tf.__version__, m.KERAS: keras.__version__})
         super().on_train_begin(logs)
 
     def on_train_end(self, logs=None) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import linecache
 import os
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +25,18 @@ class Origin:
     code: str  # the text of that line
     called_from: str | None = None  # "examples/train.py:63", the outermost user frame
 
+    @property
+    def assigned_name(self) -> str | None:
+        """The Python name the line assigns to (``W1`` for ``W1 = tf.Variable(...)``), if any."""
+        try:
+            statement = ast.parse(self.code).body[0]
+        except (SyntaxError, IndexError):
+            return None
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            return target.id if isinstance(target, ast.Name) else None
+        return None
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
@@ -29,6 +44,22 @@ class Origin:
             "code": self.code,
             "called_from": self.called_from,
         }
+
+
+#: Names TensorFlow gives variables nobody named.
+AUTO_NAME = re.compile(r"^Variable(_\d+)?$")
+
+
+def readable_names(named: dict[Any, tuple[str, Origin | None]]) -> dict[Any, str]:
+    """A name for each of ``named`` (key -> its own name and where the program created it): its
+    own, or, when TensorFlow named it ``Variable_N``, the Python name the program assigned it to,
+    where no other one got that name."""
+    names = {
+        key: ((origin.assigned_name if origin else None) or own) if AUTO_NAME.match(own) else own
+        for key, (own, origin) in named.items()
+    }
+    counts = Counter(names.values())
+    return {key: name if counts[name] == 1 else named[key][0] for key, name in names.items()}
 
 
 class UserCode:

@@ -8,8 +8,9 @@ import keras
 import numpy as np
 
 from netdoctor import data as datasets
+from netdoctor import metrics as m
 from netdoctor.errors import DataError, TargetError, first_line
-from netdoctor.observe.model_info import output_activation
+from netdoctor.observe.keras.model_info import output_activation
 
 #: Loss names (Keras config names) by the task and label format they imply.
 LOSS_KINDS = {
@@ -57,8 +58,12 @@ def describe_optimizer(optimizer: keras.optimizers.Optimizer) -> str:
 
 
 def optimizer_facts(optimizer: keras.optimizers.Optimizer) -> dict:
-    """The ``optimizer`` and ``learning_rate`` run facts of a Keras optimizer."""
-    return {"optimizer": describe_optimizer(optimizer), "learning_rate": learning_rate(optimizer)}
+    """The optimizer run facts of a Keras optimizer."""
+    return {
+        m.OPTIMIZER: describe_optimizer(optimizer),
+        m.OPTIMIZER_KIND: type(optimizer).__name__,
+        m.LEARNING_RATE: learning_rate(optimizer),
+    }
 
 
 def build(model: keras.Model, x: np.ndarray) -> np.ndarray:

@@ -1,16 +1,16 @@
-"""TF1 programs: spot the TF1 API, serve ``tf.compat.v1`` for it, and instrument sessions.
+"""TF1 sessions: every ``Session.run`` that trains is a step, and every run is watched for
+a growing graph.
 
 A training op is what a ``tf.compat.v1.train`` optimizer's ``apply_gradients`` (and so
 ``minimize``) returns; a ``Session.run`` that fetches one is a training step. On every step
-netdoctor fetches the loss and, for a softmax cross-entropy, its own accuracy along with the
-user's fetches; on sampled steps it also reads the kernels before and after the update and the
-gradient norms and activations of the fed batch. Between steps it watches the graph for new ops
-and scans them for arg-max reductions over the batch axis.
+netdoctor fetches the loss and its own accuracy (read from how the loss is computed) along
+with the user's fetches; on sampled steps it also reads the kernels before and after the
+update, the gradients, the activations and the labels of the fed batch. Before every run it
+looks for ops added to the graph, and scans them for arg-max reductions over the batch axis.
 """
 
 from __future__ import annotations
 
-import ast
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -21,17 +21,21 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from netdoctor.observe import stats
-from netdoctor.observe.samples import Records, SampleWriter, StepLog
-from netdoctor.observe.sources import UserCode
-from netdoctor.observe.tf1_graph import (
+from netdoctor import data as datasets
+from netdoctor import metrics as m
+from netdoctor.observe.core.records import Records, SampleWriter, StepLog
+from netdoctor.observe.core.seam import Patches, PatchingObserver
+from netdoctor.observe.core.sources import UserCode
+from netdoctor.observe.tf import stats
+from netdoctor.observe.tf1.graph import (
     GraphLayer,
     GraphReader,
+    LossHead,
     batch_axis_reductions,
-    classification_head,
     describe_layers,
     describe_variables,
     dimension,
+    loss_head,
     origins,
     unwrapped,
     variable_names,
@@ -41,61 +45,13 @@ v1 = tf.compat.v1
 
 #: New ops of one growth whose creation line netdoctor looks up (the rest are only counted).
 ORIGINS_PER_GROWTH = 200
+#: Examples of the fed inputs kept to describe them.
+INPUT_EXAMPLES = 2_000
+#: Loss functions built from several ops, tagged when called: name -> (Keras loss, logits, labels).
+SIGMOID_LOSSES = {"sigmoid_cross_entropy_with_logits": ("logits", "labels"), "sigmoid_cross_entropy": ("logits", "multi_class_labels")}
+PROVIDES = m.WEIGHTS | m.GRADIENTS | m.ACTIVATIONS | {m.UPDATE_COSINE, m.LOSS, m.GRAPH_OPS, m.BATCH_CLASSES}
 
 
-# ---- the TF1 API in a script ----------------------------------------------------------------
-def tf1_names(tree: ast.AST) -> list[str]:
-    """Names the script uses on ``import tensorflow (as tf)`` that exist only in ``tf.compat.v1``:
-    ``tf.placeholder``, ``tf.Session``, ``tf.train.GradientDescentOptimizer``, ..."""
-    aliases = {
-        alias.asname or alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import)
-        for alias in node.names
-        if alias.name == "tensorflow"
-    }
-    found: dict[str, tuple[int, int]] = {}
-    for node in ast.walk(tree):
-        path = _attribute_path(node)
-        if path and path[0] in aliases and len(path) > 1:
-            name = ".".join(["tf", *path[1:]])
-            if name not in found and not _resolves(tf, path[1:]) and _resolves(v1, path[1:]):
-                found[name] = (node.lineno, node.col_offset)
-    return sorted(found, key=found.__getitem__)
-
-
-def serve_compat_v1(tree: ast.Module) -> ast.Module:
-    """Turn ``import tensorflow as tf`` into ``import tensorflow.compat.v1 as tf`` (lines kept)."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name == "tensorflow":
-                    alias.asname = alias.asname or "tensorflow"
-                    alias.name = "tensorflow.compat.v1"
-    return tree
-
-
-def _attribute_path(node: ast.AST) -> list[str] | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name) or not parts:
-        return None
-    return [node.id, *reversed(parts)]
-
-
-def _resolves(module: Any, path: list[str]) -> bool:
-    value = module
-    for name in path:
-        try:
-            value = getattr(value, name)
-        except Exception:  # noqa: BLE001  (AttributeError, or a lazy import that fails)
-            return False
-    return True
-
-
-# ---- what netdoctor tracks per training op and per graph ------------------------------------
 @dataclass
 class TrainOp:
     """A training op and what built it."""
@@ -116,6 +72,7 @@ class GraphState:
     seen: int = 0  # ops looked at so far
     version: int = -1
     started: bool = False  # a training step has run
+    runs: int = 0  # Session.runs since training started
     reported: set[tuple[str | None, str]] = field(default_factory=set)
     layers: list[GraphLayer] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # variable op name -> name in records
@@ -141,56 +98,74 @@ class GraphState:
 class Probe:
     """netdoctor's fetches for one training op, built once, in its graph, under ``netdoctor/``."""
 
-    def __init__(self, train: TrainOp, layers: list[GraphLayer], names: dict[str, str], seed: int) -> None:
-        rng = np.random.default_rng(seed)
+    def __init__(
+        self, train: TrainOp, layers: list[GraphLayer], names: dict[str, str], head: LossHead | None, seed: int
+    ) -> None:
         trained = {v.op.name for _, v in train.grads_and_vars}
         layers = [layer for layer in layers if layer.variable.op.name in trained]
+        self.head = head
         self.every: dict[str, tf.Tensor] = {}
         if train.loss is not None:
-            self.every["loss"] = tf.reduce_mean(tf.cast(train.loss, tf.float32))
-            head = classification_head(train.loss)
-            if head is not None:
-                self.every["accuracy"] = _accuracy(head)
-        self.before: dict[str, Any] = {"layers": {}, "values": {}, "variables": {}}
-        self.during: dict[str, Any] = {"layers": {}, "variables": {}}
-        self.snapshots: dict[str, tf.Tensor] = {}
-        self.after: dict[str, Any] = {}
+            self.every[m.LOSS] = tf.reduce_mean(tf.cast(train.loss, tf.float32))
+            if head is not None and head.task != "regression":
+                self.every[m.ACCURACY] = _accuracy(head)
+        kernels = stats.KernelStatistics({layer.info.name: layer.variable for layer in layers}, seed)
+        measured, values = kernels.before()
+        self.before: dict[str, Any] = {m.SAMPLE_LAYERS: measured, "values": values, m.SAMPLE_VARIABLES: {}}
+        self.during: dict[str, Any] = {m.SAMPLE_LAYERS: {}, m.SAMPLE_VARIABLES: {}, "gradients": {}}
+        self.snapshots = {
+            layer.info.name: v1.placeholder(tf.float32, layer.info.kernel_shape) for layer in layers
+        }
+        self.gradients: dict[str, tf.Tensor] = {}  # fed back with the gradients of a sampled step
+        layer_of = {layer.variable.op.name: layer.info.name for layer in layers}
         for layer in layers:
-            name, kernel = layer.info.name, layer.variable
-            fan_in = int(np.prod(layer.info.kernel_shape[:-1]))
-            directions = rng.standard_normal((stats.SIGNATURE_DIRECTIONS, fan_in))
-            self.before["layers"][name] = {
-                **stats.kernel_stats(kernel),
-                "signature": stats.unit_signatures(kernel, tf.constant(directions, tf.float32)),
-            }
-            self.before["values"][name] = kernel
-            self.snapshots[name] = v1.placeholder(tf.float32, layer.info.kernel_shape)
-            self.after[name] = stats.update_stats(self.snapshots[name], kernel)
-            self.during["layers"][name] = _activation_stats(layer)
+            self.during[m.SAMPLE_LAYERS][layer.info.name] = _activation_stats(layer)
         for gradient, variable in train.grads_and_vars:
             name = names[variable.op.name]
-            self.before["variables"][name] = {"nonfinite_value": stats.any_nonfinite(variable)}
+            self.before[m.SAMPLE_VARIABLES][name] = {m.NONFINITE_VALUE: stats.any_nonfinite(variable)}
             if gradient is None:
                 continue
-            values = gradient.values if isinstance(gradient, tf.IndexedSlices) else gradient
-            self.during["variables"][name] = {
-                "grad_norm": tf.norm(tf.cast(values, tf.float32)),
-                "nonfinite_grad": stats.any_nonfinite(values),
-            }
-        kernels = {names[layer.variable.op.name]: layer.info.name for layer in layers}
-        for name, entry in self.during["variables"].items():
-            if name in kernels:
-                self.during["layers"][kernels[name]]["grad_norm"] = entry["grad_norm"]
+            measured_gradient = stats.gradient_stats(gradient, variable)
+            measured_gradient.pop(m.NONFINITE_VALUE)
+            self.during[m.SAMPLE_VARIABLES][name] = measured_gradient
+            layer = layer_of.get(variable.op.name)
+            if layer is not None:
+                self.during[m.SAMPLE_LAYERS][layer][m.GRAD_NORM] = measured_gradient[m.GRAD_NORM]
+                self.during["gradients"][layer] = tf.cast(stats.dense_gradient(gradient), tf.float32)
+                self.gradients[layer] = v1.placeholder(tf.float32, self.snapshots[layer].shape)
+        self.after = kernels.after(self.snapshots, self.gradients)
+        self.labels = _distinct_labels(head) if head is not None and head.task != "regression" else None
+        if self.labels is not None:
+            self.during[m.BATCH_CLASSES] = self.labels
 
 
-def _accuracy(head: tf.Operation) -> tf.Tensor:
-    logits, labels = unwrapped(head.inputs[0]), unwrapped(head.inputs[1])
-    predicted = tf.argmax(logits, axis=-1)
-    if head.type == "SoftmaxCrossEntropyWithLogits":
-        truth = tf.argmax(labels, axis=-1)
+def _class_of(tensor: tf.Tensor, sparse: bool) -> tf.Tensor:
+    return tf.cast(tf.reshape(tensor, [-1]), tf.int64) if sparse else tf.argmax(tensor, axis=-1)
+
+
+def _accuracy(head: LossHead) -> tf.Tensor:
+    prediction, labels = head.prediction, head.labels
+    if labels is None:
+        return tf.constant(math.nan)
+    if head.task == "binary":
+        threshold = 0.0 if head.from_logits else 0.5
+        predicted = tf.reshape(prediction, [-1]) > threshold
+        truth = tf.reshape(tf.cast(labels, tf.float32), [-1]) > 0.5
+        return tf.reduce_mean(tf.cast(tf.equal(predicted, truth), tf.float32))
+    sparse = head.loss == "sparse_categorical_crossentropy"
+    predicted = tf.argmax(prediction, axis=-1)
+    return tf.reduce_mean(tf.cast(tf.equal(predicted, _class_of(labels, sparse)), tf.float32))
+
+
+def _distinct_labels(head: LossHead) -> tf.Tensor | None:
+    """How many classes the fed batch's labels hold."""
+    if head.labels is None:
+        return None
+    if head.task == "binary":
+        labels = tf.cast(tf.reshape(head.labels, [-1]) > 0.5, tf.int64)
     else:
-        truth = tf.cast(labels, tf.int64)
-    return tf.reduce_mean(tf.cast(tf.equal(predicted, truth), tf.float32))
+        labels = _class_of(head.labels, head.loss == "sparse_categorical_crossentropy")
+    return tf.size(tf.unique(labels).y)
 
 
 def _activation_stats(layer: GraphLayer) -> dict[str, tf.Tensor]:
@@ -199,9 +174,10 @@ def _activation_stats(layer: GraphLayer) -> dict[str, tf.Tensor]:
     return stats.activation_stats(layer.activation_op.outputs[0], layer.info.activation)
 
 
-# ---- the instrumentation ----------------------------------------------------------------------
-class SessionWatch:
-    """Patches TF1 optimizers and ``Session.run`` to observe every training step."""
+class SessionWatch(PatchingObserver):
+    """Patches TF1 optimizers, loss functions and ``Session.run`` to observe every training step."""
+
+    provides = PROVIDES
 
     def __init__(
         self, records: Records, steps: StepLog, samples: SampleWriter, user: UserCode, seed: int
@@ -216,9 +192,12 @@ class SessionWatch:
         self._probes: dict[tf.Operation, Probe] = {}
         self._fetched: dict[tf.Operation, TrainOp | None] = {}
         self._losses: dict[int, tf.Tensor] = {}
+        self._tagged: dict[str, tuple[str, tf.Tensor, tf.Tensor]] = {}
+        self._inputs: list[np.ndarray] = []
+        self._label_counts: Counter = Counter()
         self._run: Callable[..., Any] | None = None  # the original Session.run
 
-    def install(self) -> None:
+    def patch(self, patches: Patches) -> None:
         from tensorflow.python.client.session import BaseSession
         from tensorflow.python.training.optimizer import Optimizer
 
@@ -247,17 +226,47 @@ class SessionWatch:
         def watched_run(session, fetches, feed_dict=None, options=None, run_metadata=None):
             train = watch._training_op(fetches, session.graph) if watch._train_ops else None
             if train is None:
+                watch._other_run(session.graph)
                 return run(session, fetches, feed_dict, options, run_metadata)
             return watch._training_step(session, train, fetches, feed_dict, options, run_metadata)
 
-        Optimizer.compute_gradients = watched_compute_gradients
-        Optimizer.apply_gradients = watched_apply_gradients
-        BaseSession.run = watched_run
+        patches.setattr(Optimizer, "compute_gradients", watched_compute_gradients)
+        patches.setattr(Optimizer, "apply_gradients", watched_apply_gradients)
+        patches.setattr(BaseSession, "run", watched_run)
+        for module in {id(tf.nn): tf.nn, id(v1.nn): v1.nn, id(v1.losses): v1.losses}.values():
+            for name, (logits, labels) in SIGMOID_LOSSES.items():
+                if hasattr(module, name):
+                    patches.setattr(module, name, self._tagging(getattr(module, name), logits, labels))
 
     def finish(self) -> None:
-        """Scan ops built after the last step (an evaluation) for batch-axis reductions."""
+        """Scan ops built after the last run for batch-axis reductions; describe the fed data."""
         for state in self._graphs.values():
             self._scan(state, state.new_ops())
+        facts: dict[str, Any] = {}
+        if self._inputs:
+            inputs = np.concatenate(self._inputs)
+            facts[m.INPUT_STATS] = datasets.describe(inputs)
+            facts[m.INPUT_SHAPE] = list(inputs.shape[1:])
+        if self._label_counts and m.CLASS_FRACTIONS not in self.records.meta_fields:
+            total = sum(self._label_counts.values())
+            classes = max(self._label_counts) + 1
+            facts[m.CLASS_FRACTIONS] = [self._label_counts[c] / total for c in range(classes)]
+        if facts:
+            self.records.write("meta", **facts)
+
+    def _tagging(self, function: Callable[..., Any], logits: str, labels: str) -> Callable[..., Any]:
+        """``function`` (a sigmoid cross-entropy), remembering which logits and labels made its output."""
+        watch = self
+
+        def tagged(*args, **kwargs):
+            result = function(*args, **kwargs)
+            if not tf.executing_eagerly() and isinstance(result, tf.Tensor):
+                given = {logits: kwargs.get(logits), labels: kwargs.get(labels)}
+                if given[logits] is not None and given[labels] is not None:
+                    watch._tagged[result.op.name] = ("binary_crossentropy", given[logits], given[labels])
+            return result
+
+        return tagged
 
     # ---- finding training steps -------------------------------------------------------------
     @contextmanager
@@ -297,56 +306,90 @@ class SessionWatch:
             self._graphs[id(graph)] = GraphState(graph)
         return self._graphs[id(graph)]
 
-    # ---- one training step --------------------------------------------------------------------
+    # ---- runs ----------------------------------------------------------------------------------
+    def _other_run(self, graph: tf.Graph) -> None:
+        """A run that does not train (an evaluation, a summary): still watched for new ops."""
+        state = self._graphs.get(id(graph))
+        if state is not None and state.started:
+            self._watch_growth(state, self.steps.steps)
+
     def _training_step(self, session, train: TrainOp, fetches, feed_dict, options, run_metadata):
         self.steps.start()
         step = self.steps.steps
         state = self._state(session.graph)
         self._watch_growth(state, step)
+        state.started = True
         probe = self._probes.get(train.op) or self._build_probe(state, train, feed_dict)
         sampled = self.steps.sampling
         before = self._run(session, probe.before) if sampled else None
         extra = {"every": probe.every, "during": probe.during if sampled else {}}
         result, measured = self._run(session, (fetches, extra), feed_dict, options, run_metadata)
-        loss, accuracy = measured["every"].get("loss"), measured["every"].get("accuracy")
+        loss, accuracy = measured["every"].get(m.LOSS), measured["every"].get(m.ACCURACY)
         if before is not None:
+            during = measured["during"]
             feeds = {probe.snapshots[name]: value for name, value in before["values"].items()}
+            feeds.update({probe.gradients[name]: value for name, value in during["gradients"].items()})
             after = self._run(session, probe.after, feeds)
             layers = {
-                name: {**before["layers"][name], **measured["during"]["layers"].get(name, {}), **after[name]}
-                for name in before["layers"]
+                name: {**before[m.SAMPLE_LAYERS][name], **during[m.SAMPLE_LAYERS].get(name, {}), **after[name]}
+                for name in before[m.SAMPLE_LAYERS]
             }
             variables = {
-                name: {**entry, **measured["during"]["variables"].get(name, {})}
-                for name, entry in before["variables"].items()
+                name: {**entry, **during[m.SAMPLE_VARIABLES].get(name, {})}
+                for name, entry in before[m.SAMPLE_VARIABLES].items()
             }
-            self.samples.write(step, loss, layers, variables, graph_ops=state.user_op_count)
+            self.samples.write(
+                step,
+                loss,
+                layers,
+                variables,
+                **{m.GRAPH_OPS: state.user_op_count, m.BATCH_CLASSES: during.get(m.BATCH_CLASSES)},
+            )
+            self._note_feeds(probe, feed_dict)
         self.steps.done(loss, accuracy)
         return result
 
+    def _note_feeds(self, probe: Probe, feed_dict: Any) -> None:
+        """Keep some of the fed inputs, and count the fed labels (sampled steps only)."""
+        labels = probe.head.labels if probe.head is not None else None
+        for key, value in (feed_dict or {}).items():
+            tensor = _as_tensor(key)
+            if tensor is None or np.ndim(value) < 1:
+                continue
+            if labels is not None and tensor is unwrapped(labels):
+                array = np.asarray(value)
+                classes = array.argmax(axis=-1) if array.ndim == 2 and array.shape[1] > 1 else array.reshape(-1)
+                if np.issubdtype(classes.dtype, np.number) and np.all(classes == np.round(classes)):
+                    self._label_counts.update(classes.astype(int).tolist())
+            elif np.issubdtype(np.asarray(value).dtype, np.floating) and sum(len(a) for a in self._inputs) < INPUT_EXAMPLES:
+                self._inputs.append(np.asarray(value, dtype=np.float32).reshape(len(value), -1))
+
     def _watch_growth(self, state: GraphState, step: int) -> None:
-        """Report the ops added to the graph since the last step; the first step sets the baseline."""
+        """Report the ops added to the graph since the last run; the first training step sets
+        the baseline."""
         new = state.new_ops()
         self._scan(state, new)
+        if state.started:
+            state.runs += 1
         if new and state.started:
             sources, types = origins(new[:ORIGINS_PER_GROWTH], self.user)
             self.records.write(
                 "event",
-                kind="graph_growth",
+                kind=m.GRAPH_GROWTH,
                 step=step,
+                run=state.runs,
                 added=len(new),
                 ops=state.user_op_count,
                 sources=sources,
                 op_types=types,
             )
-        state.started = True
 
     def _scan(self, state: GraphState, ops: list[tf.Operation]) -> None:
         for found in batch_axis_reductions(state.reader, ops, self.user):
             key = (found.get("source"), found["input"])
             if key not in state.reported:
                 state.reported.add(key)
-                self.records.write("event", kind="batch_axis_reduction", **found)
+                self.records.write("event", kind=m.BATCH_AXIS_REDUCTION, **found)
 
     def _trained(self, graph: tf.Graph) -> list[tuple[Any, Any]]:
         """(gradient, variable) of every variable a training op of ``graph`` updates, in order."""
@@ -358,12 +401,13 @@ class SessionWatch:
         trained = self._trained(graph)
         state.names = variable_names([v for _, v in trained], self.user)
         state.layers = describe_layers(state.reader, [v for _, v in trained], state.names, self.user)
+        head = loss_head(train.loss, self._tagged) if train.loss is not None else None
         finalized = graph.finalized
         if finalized:
             graph._unsafe_unfinalize()  # netdoctor's ops are built once, at the first step
         count = len(graph.get_operations())
         with graph.as_default(), tf.name_scope("netdoctor"):
-            probe = Probe(train, state.layers, state.names, self.seed)
+            probe = Probe(train, state.layers, state.names, head, self.seed)
         built = graph.get_operations()[count:]
         state.own.update(op.name for op in built)
         state.excluded.update(op.name for op in built)
@@ -375,33 +419,38 @@ class SessionWatch:
         self.samples.variable_layers.update(
             {state.names[layer.variable.op.name]: layer.info.name for layer in state.layers}
         )
-        self._describe(state, train, trained, feed_dict)
+        self._describe(state, train, trained, head, feed_dict)
         return probe
 
-    def _describe(self, state: GraphState, train: TrainOp, trained: list, feed_dict) -> None:
+    def _describe(self, state: GraphState, train: TrainOp, trained: list, head: LossHead | None, feed_dict) -> None:
         layers = [layer.info for layer in state.layers]
-        parameters = sum(int(np.prod(shape)) for shape in (_shape(v) for _, v in trained) if shape)
-        shapes = ", ".join("x".join(str(d) for d in layer.kernel_shape) for layer in layers)
+        kernels = [layer for layer in layers if layer.kernel_shape and len(layer.kernel_shape) >= 2]
+        parameters = sum(int(np.prod(shape)) for shape in (_shape(v) for _, v in trained) if shape is not None)
+        shapes = ", ".join("x".join(str(d) for d in layer.kernel_shape) for layer in kernels)
         facts: dict[str, Any] = {
-            "model": f"TF1 graph: {len(layers)} trained kernels ({shapes}), "
-            f"{parameters:,} trained parameters",
-            "layers": [asdict(layer) for layer in layers],
-            "variables": describe_variables(state.reader, state.layers, trained, state.names),
-            "optimizer": _optimizer_description(train.optimizer),
-            "learning_rate": _learning_rate(train.optimizer),
+            m.LOOP: "session",
+            m.MODEL: f"TF1 graph: {len(kernels)} trained kernels ({shapes}), {parameters:,} trained parameters",
+            m.LAYERS: [asdict(layer) for layer in layers],
+            m.WIRING: "graph",
+            m.VARIABLES: describe_variables(state.reader, state.layers, trained, state.names),
+            m.OPTIMIZER: _optimizer_description(train.optimizer),
+            m.OPTIMIZER_KIND: type(train.optimizer).__name__,
+            m.LEARNING_RATE: _learning_rate(train.optimizer),
         }
-        head = classification_head(train.loss) if train.loss is not None else None
         if head is not None:
             facts.update(
-                loss=_snake(head.type),
-                from_logits=True,
-                task="multiclass",
-                num_classes=dimension(unwrapped(head.inputs[0]).shape[-1]),
-                output_activation="linear",
+                {
+                    m.LOSS_NAME: head.loss,
+                    m.FROM_LOGITS: head.from_logits,
+                    m.TASK: head.task,
+                    m.NUM_CLASSES: head.classes,
+                    m.OUTPUT_ACTIVATION: head.activation,
+                }
             )
         batch = _batch_size(feed_dict)
         if batch:
-            facts["batch_size"] = batch
+            facts[m.BATCH_SIZE] = batch
+        self.records.observed(self.provides | ({m.ACCURACY} if head is not None and head.task != "regression" else set()))
         self.records.write("meta", **facts)
 
 
@@ -415,6 +464,10 @@ def _as_op(leaf: Any, graph: tf.Graph) -> tf.Operation | None:
             return None
     op = getattr(leaf, "op", None)
     return op if isinstance(op, tf.Operation) else None
+
+
+def _as_tensor(key: Any) -> tf.Tensor | None:
+    return key if isinstance(key, tf.Tensor) else None
 
 
 def _shape(variable: Any) -> list[int] | None:
@@ -440,8 +493,3 @@ def _optimizer_description(optimizer: Any) -> str:
     rate = _learning_rate(optimizer)
     name = type(optimizer).__name__
     return f"{name}(learning_rate={rate:g})" if rate is not None else name
-
-
-def _snake(name: str) -> str:
-    """SoftmaxCrossEntropyWithLogits -> softmax_cross_entropy_with_logits."""
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")

@@ -1,0 +1,106 @@
+"""The observer process: load the target, train it under observation, stream the records.
+
+Run as ``python -m netdoctor.observe.core.runner SPEC_JSON``; SPEC_JSON names the target, the
+settings and the file descriptor to stream records to. Whatever happens (an exception, a
+``sys.exit`` in the target), the stream ends with an ``end`` or an ``error`` record.
+TensorFlow is imported only once the run has started, by the observers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from netdoctor import metrics as m
+from netdoctor.errors import NetdoctorError, described
+from netdoctor.observe.core.records import Records
+from netdoctor.observe.core.spec import RunSpec
+from netdoctor.observe.core.stream import RecordWriter
+from netdoctor.target import SCRIPT_MODE
+
+
+class Phase:
+    """Which part of the run is going on, so an error can say what failed."""
+
+    def __init__(self) -> None:
+        self.name = "starting"
+
+
+def observe(spec: RunSpec, records: Records, phase: Phase) -> None:
+    """Observe the target of ``spec``, from the first ``meta`` record to the ``end`` record."""
+    started = time.perf_counter()
+    facts = {m.TARGET: spec.display, m.MODE: spec.mode, m.SEED: spec.seed}
+    if spec.mode == SCRIPT_MODE:  # the script decides its length and batches; netdoctor caps it
+        facts[m.STEPS_LIMIT] = spec.steps
+    else:
+        facts.update({m.STEPS_PLANNED: spec.steps, m.BATCH_SIZE: spec.batch_size})
+    records.write("meta", **facts)
+    phase.name = "importing TensorFlow"
+    import keras
+    import tensorflow as tf
+
+    from netdoctor.observe.core.seam import observing
+    from netdoctor.observe.keras.model_info import LayerSources
+
+    records.write("meta", **{m.TENSORFLOW: tf.__version__, m.KERAS: keras.__version__})
+    keras.utils.set_random_seed(spec.seed)
+    with observing([LayerSources(Path(spec.target), spec.display)]):
+        if spec.mode == SCRIPT_MODE:
+            from netdoctor.observe.script import run_script
+
+            ran = run_script(spec, records, phase)
+        else:
+            from netdoctor.observe.keras.model_mode import observe_file
+
+            ran = observe_file(spec, records, phase)
+    records.write("end", steps=ran, duration_s=time.perf_counter() - started)
+
+
+def run(spec: RunSpec, writer: Any) -> int:
+    """Observe ``spec`` into ``writer``; write an ``error`` record for anything that goes wrong.
+    Returns 0 when the run ended normally, else 1."""
+    records = Records(writer)
+    phase = Phase()
+    try:
+        observe(spec, records, phase)
+        return 0
+    except NetdoctorError as exc:
+        records.write("error", phase=phase.name, message=str(exc), detail=traceback.format_exc())
+    except SystemExit as exc:
+        records.write(
+            "error",
+            phase=phase.name,
+            message=f"the target called sys.exit({exc.code!r}) while {phase.name}",
+            detail=traceback.format_exc(),
+        )
+    except BaseException as exc:  # noqa: BLE001  (report anything, then exit non-zero)
+        records.write(
+            "error",
+            phase=phase.name,
+            message=f"{described(exc)} while {phase.name}",
+            detail=traceback.format_exc(),
+        )
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    spec = RunSpec.from_json((argv or sys.argv)[1])
+    os.set_inheritable(spec.fd, False)  # the target's own children never hold the stream
+    writer = RecordWriter(spec.fd)
+    try:
+        return run(spec, writer)
+    finally:
+        writer.close()
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    status = main()
+    # Everything is recorded: skip TensorFlow's slow interpreter teardown (seconds).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -1,0 +1,1 @@
+"""Keras: model mode (netdoctor's own compiled step), the ``fit`` observer and the Recorder."""

@@ -1,0 +1,2 @@
+"""Custom training loops: ``GradientTape`` steps, eager or inside ``tf.function``s, updated by
+a Keras optimizer or by hand."""

@@ -1,0 +1,1 @@
+"""TensorFlow's side of observation: the statistics, computed once for every observer."""

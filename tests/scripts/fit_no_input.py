@@ -1,0 +1,17 @@
+"""An MNIST classifier whose Sequential model gets its input shape from the first batch."""
+
+import keras
+
+keras.utils.set_random_seed(0)
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+x_train, x_test = x_train / 255.0, x_test / 255.0
+
+model = keras.Sequential(
+    [
+        keras.layers.Flatten(),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ]
+)
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x_train, y_train, epochs=3, batch_size=32, validation_data=(x_test, y_test), verbose=2)

@@ -1,0 +1,119 @@
+"""Every kind of training loop through ``netdoctor check``, unchanged: custom GradientTape loops
+(eager and tf.function, optimizer or hand-written updates), TF1 graphs with hand-written
+losses and growing evaluation loops, and fit scripts that feed their own batches."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, netdoctor
+
+pytestmark = pytest.mark.e2e
+
+SCRIPTS = ROOT / "tests" / "scripts"
+
+
+def check(name: str, *options: str):
+    run = netdoctor("check", str(SCRIPTS / name), "--format", "json", "--isolated", *options)
+    assert run.returncode in (0, 1), run.stdout + run.stderr
+    return run
+
+
+def errors(run) -> set[str]:
+    return {f["code"] for f in run.report["findings"] if f["severity"] == "error"}
+
+
+def finding(run, code: str) -> dict:
+    return next(f for f in run.report["findings"] if f["code"] == code)
+
+
+def test_loop_over_a_module_level_model_is_run_as_a_script_and_fully_observed():
+    run = check("loop_module_model.py")
+    report = run.report
+    assert report["verdict"] == "healthy" and report["run"]["mode"] == "script"
+    assert report["summary"]["steps"] == 189  # 3 epochs of 63 batches
+    assert report["run"]["batch_size"] == 64 and report["run"]["task"] == "multiclass"
+    assert report["run"]["loss"] == "sparse_categorical_crossentropy"
+    assert report["not_checked"] == []
+    hidden = next(row for row in report["layers"] if row["name"] == "dense")
+    assert hidden["grad_norm"] > 0 and hidden["dead_fraction"] is not None
+    assert 0 < hidden["update_ratio"] < 0.1
+    assert report["summary"]["train_accuracy"] > 0.8
+
+
+def test_hand_written_sgd_is_training():
+    run = check("loop_manual_sgd.py")
+    assert run.returncode == 0, run.stdout
+    report = run.report
+    assert report["verdict"] == "healthy" and report["summary"]["steps"] == 400
+    assert report["summary"]["final_loss"] < 0.5 * report["summary"]["initial_loss"]
+    assert {row["name"] for row in report["layers"]} == {"W"}  # the Python name of the variable
+
+
+def test_gradients_never_applied_are_a_finding():
+    run = check("loop_never_applied.py")
+    assert run.returncode == 1
+    assert "ND208" in errors(run)
+    message = finding(run, "ND208")["message"]
+    assert "computed 300 times" in message and "never applied" in message
+    assert "ND204" not in run.codes  # the frozen weights follow from it
+
+
+def test_gradient_ascent_is_named_with_the_direction_of_the_updates():
+    run = check("loop_gradient_ascent.py")
+    assert "ND209" in errors(run)
+    ascent = finding(run, "ND209")
+    assert "+1.00" in ascent["message"] and "assign_add" in ascent["message"]
+    assert "assign_sub" in ascent["fix"]
+    assert "ND208" not in run.codes
+
+
+def test_tf1_hand_written_cross_entropy_is_read_as_the_loss():
+    run = check("tf1_handwritten_loss.py")
+    assert run.returncode == 0, run.stdout
+    facts = run.report["run"]
+    assert facts["task"] == "multiclass" and facts["loss"] == "categorical_crossentropy"
+    assert run.report["summary"]["train_accuracy"] > 0.8  # netdoctor's own accuracy of the head
+    assert "ND502" not in run.codes  # the log is taken of a softmax: probabilities
+
+
+def test_tf1_relu_on_the_logits_is_read_from_the_graph():
+    run = check("tf1_relu_logits.py")
+    assert "ND503" in run.codes
+    assert "applies relu before the cross-entropy" in finding(run, "ND503")["message"]
+
+
+def test_tf1_evaluation_loop_that_builds_ops_is_growth():
+    run = check("tf1_eval_growth.py")
+    assert "ND701" in errors(run)
+    growth = finding(run, "ND701")
+    assert "tf1_eval_growth.py:" in growth["source"]
+    assert run.report["summary"]["train_accuracy"] > 0.8  # the model itself is fine
+
+
+def test_tf1_scalar_variables_get_gradient_and_update_statistics():
+    run = check("tf1_scalar_regression.py")
+    layers = {row["name"]: row for row in run.report["layers"]}
+    assert set(layers) == {"weight", "bias"}
+    assert all(row["grad_norm"] > 0 and row["update_ratio"] > 0 for row in layers.values())
+    assert run.report["run"]["task"] == "regression"
+
+
+def test_fit_with_a_sequential_built_at_the_first_batch():
+    run = check("fit_no_input.py")
+    assert run.returncode == 0, run.stdout
+    assert run.report["verdict"] == "healthy"
+    assert [row["name"] for row in run.report["layers"]] == ["dense", "dense_1"]
+
+
+def test_fit_on_label_sorted_data_records_the_batches():
+    run = check("fit_sorted_labels.py")
+    assert "ND602" in errors(run)
+    assert "hold a single class" in finding(run, "ND602")["message"]
+
+
+def test_fit_regression_with_a_bounded_output_reads_the_targets():
+    run = check("fit_bounded_regression.py")
+    assert "ND503" in errors(run)
+    message = finding(run, "ND503")["message"]
+    assert "sigmoid" in message and "regression targets range from 25" in message
