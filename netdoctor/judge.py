@@ -1,13 +1,17 @@
-"""Judge a recording: run the selected rules and collect their findings into a report."""
+"""Judge a recording: run the selected rules, then apply the severity policy once, from the rules'
+metadata: gating by the outcome, one finding per rule, and which finding explains which."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
-from netdoctor.findings import NotChecked, Report
+from netdoctor import readings
+from netdoctor.findings import Evidence, Finding, NotChecked, Report, Severity
 from netdoctor.recording import Recording
-from netdoctor.rules import Rule, all_rules
+from netdoctor.rules import REGISTRY, Rule, all_rules
+from netdoctor.rules.registry import TIERS
 
 
 def _longest_match(code: str, selectors: Iterable[str]) -> int:
@@ -30,6 +34,57 @@ def rules_for(select: Iterable[str] | None = None, ignore: Iterable[str] | None 
     return [r for r in all_rules() if selected(r.code, select, ignore)]
 
 
+def _gate(finding: Finding, outcome: readings.Outcome) -> Finding:
+    """A gated finding is an error only when the run fails or learns badly."""
+    if finding.gated and finding.severity is Severity.ERROR and not outcome.failed:
+        return replace(finding, severity=Severity.WARNING)
+    return finding
+
+
+def _merged(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule and fix: the same problem in several layers is said once, naming
+    every layer, with the evidence of all."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(finding.code, []).append(finding)
+    merged = []
+    for group in groups.values():
+        first = group[0]
+        layers = tuple(dict.fromkeys(f.layer for f in group if f.layer))
+        if len(group) == 1:
+            merged.append(replace(first, layers=layers))
+            continue
+        others = ", ".join(f"`{layer}`" for layer in layers[1:])
+        message = first.message + (f" The same holds for {others}." if others else "")
+        evidence: tuple[Evidence, ...] = tuple(e for f in group for e in f.evidence)
+        worst = min(group, key=lambda f: f.severity.rank)
+        merged.append(replace(worst, message=message, evidence=evidence, layers=layers, layer=first.layer))
+    return merged
+
+
+def _explained(findings: list[Finding]) -> list[Finding]:
+    """Mark each finding with the finding that explains it, if one is present: one its rule
+    names, or, for an outcome, the most direct cause found at error level."""
+    ranked = sorted(findings, key=lambda f: (f.severity.rank, f.rank, f.code))
+    causes = [f for f in ranked if not f.is_symptom and f.severity is Severity.ERROR]
+    result = []
+    for finding in findings:
+        rule = REGISTRY.get(finding.code)
+        if rule is not None and rule.tier == "outcome":
+            explainer = next(iter(_roots(causes)), None)
+        else:
+            names = rule.explained_by if rule is not None else frozenset()
+            explainer = next((f for f in ranked if f.code in names and f.code != finding.code), None)
+        result.append(replace(finding, explained_by=explainer.code if explainer is not None else None))
+    return result
+
+
+def _roots(causes: list[Finding]) -> list[Finding]:
+    """Of ``causes``, those no other cause among them explains."""
+    present = {f.code for f in causes}
+    return [f for f in causes if not (REGISTRY[f.code].explained_by & (present - {f.code}))]
+
+
 def diagnose(
     recording: Recording,
     *,
@@ -39,7 +94,9 @@ def diagnose(
     settings: dict[str, Any] | None = None,
 ) -> Report:
     """Run every selected rule that concerns ``recording``; list those whose inputs the run did
-    not measure as not checked. ``options`` maps a rule code to its options."""
+    not measure as not checked; gate, merge and explain the findings. ``options`` maps a rule
+    code to its options."""
+    outcome = readings.outcome(recording)
     findings, not_checked = [], []
     for rule in rules_for(select, ignore):
         if not rule.concerns(recording):
@@ -48,5 +105,15 @@ def diagnose(
         if missing:
             not_checked.append(NotChecked(rule.code, rule.name, tuple(missing), rule.central))
             continue
-        findings.extend(rule.run(recording, (options or {}).get(rule.code)))
-    return Report(recording=recording, findings=findings, settings=dict(settings or {}), not_checked=not_checked)
+        rank = TIERS.index(rule.tier)
+        findings.extend(
+            replace(_gate(f, outcome), rank=rank) for f in rule.run(recording, (options or {}).get(rule.code))
+        )
+    findings = _explained(_merged(findings))
+    return Report(
+        recording=recording,
+        findings=findings,
+        settings=dict(settings or {}),
+        not_checked=not_checked,
+        outcome=outcome,
+    )

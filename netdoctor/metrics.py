@@ -96,6 +96,9 @@ ACCURACY = _define("accuracy", "step", "accuracy on the step's batch (classifier
 MEMORY_RSS = _define("memory_rss", "sample", "resident memory of the observer process", "bytes")
 GRAPH_OPS = _define("graph_ops", "sample", "ops in the program's TF1 graph, netdoctor's own left out")
 BATCH_CLASSES = _define("batch_classes", "sample", "distinct labels in the step's training batch")
+REGULARIZATION_LOSS = _define(
+    "regularization_loss", "sample", "the penalty of the model's regularizers (model.losses) at the step"
+)
 _define(LOSS, "eval", "loss on the held-out data")
 _define(ACCURACY, "eval", "accuracy on the held-out data", "fraction")
 
@@ -115,6 +118,7 @@ API = _define("api", "run", "tf1 when the program uses the TF1 API")
 LOOP = _define("loop", "run", "what trained: netdoctor, fit, session, function or eager")
 STEPS_PLANNED = _define("steps_planned", "run", "training steps the run was going to take")
 STEPS_LIMIT = _define("steps_limit", "run", "the --steps cap netdoctor put on the run")
+STOPPED = _define("stopped", "run", "true when netdoctor stopped the script at the --steps cap")
 BATCH_SIZE = _define("batch_size", "run", "examples per training step, as the program trains")
 SEED = _define("seed", "run", "the seed netdoctor set")
 TENSORFLOW = _define("tensorflow", "run", "TensorFlow version")
@@ -136,6 +140,9 @@ CLASS_FRACTIONS = _define("class_fractions", "run", "share of each class in the 
 LABELS = _define("labels", "run", "label format given and expected, converted, and label statistics")
 LOSS_NAME = _define("loss", "run", "the loss function (Keras config name)")
 FROM_LOGITS = _define("from_logits", "run", "whether the cross-entropy reads logits")
+UNGUARDED_LOG = _define(
+    "unguarded_log", "run", "true when a hand-written log-loss takes the log of probabilities with no clip or epsilon"
+)
 OUTPUT_ACTIVATION = _define("output_activation", "run", "the activation applied last on the model output")
 OPTIMIZER = _define("optimizer", "run", "the optimizer and its learning rate, e.g. SGD(learning_rate=0.03)")
 OPTIMIZER_KIND = _define("optimizer_kind", "run", "the optimizer's class name")
@@ -143,7 +150,10 @@ LEARNING_RATE = _define("learning_rate", "run", "the optimizer's (starting) lear
 TF_FUNCTIONS = _define("tf_functions", "run", "the program's tf.functions: calls and retraces")
 UPDATES = _define("updates", "run", "how the loop changed its variables: optimizer or by-hand update counts")
 GRADIENT_CALLS = _define("gradient_calls", "run", "GradientTape.gradient calls on the loss of trainable variables")
-REGULARIZATION = _define("regularization", "run", "the penalty of the model's regularizers next to its data loss")
+REFERENCES = _define(
+    "references", "run", "trivial and linear predictors' scores on the same data (observe.core.references)"
+)
+HELD_OUT_INPUT_STATS = _define("held_out_input_stats", "run", "min, max, mean, std of the held-out inputs")
 NOTES = _define("notes", "run", "plain sentences about how the run was observed")
 OBSERVED = _define("observed", "run", "the metrics this run's observers could measure")
 WALL_SECONDS = _define("wall_seconds", "run", "wall time of the whole check")

@@ -57,6 +57,9 @@ class LayerInfo:
     feeds_trainable: bool = False  # its output reaches a further layer with trainable weights
     source: str | None = None  # "file.py:LINE" where the layer was created, when known
     inbound: tuple[str, ...] = ()  # names of the layers whose outputs feed this one
+    dropout: float | None = None  # the share of inputs a dropout layer drops in training
+    l1: float | None = None  # the kernel regularizer's L1 factor
+    l2: float | None = None  # the kernel regularizer's L2 factor
 
     @property
     def has_kernel(self) -> bool:

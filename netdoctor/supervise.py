@@ -181,7 +181,7 @@ def _collect(
 def _finish(recording: Recording, output: bytes, death: str | None) -> None:
     """Close a recording: the reason it stopped, or the target's output beside its error."""
     if recording.end is None and recording.error is None:
-        recording.add(_stopped(recording, f"the observer process {death or 'stopped'}", output))
+        recording.add(_stopped(recording, f"the observer process {death or 'ended'}", output))
     elif recording.error is not None:
         captured = _tail(output)
         if captured:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from netdoctor.findings import Finding
+from netdoctor.judge import diagnose
 from netdoctor.recording import LayerInfo, Recording, dumps
 from netdoctor.rules import REGISTRY
 
@@ -38,8 +39,9 @@ SAMPLES = 20  # make_recording's default: steps 0, 53, 105, ..., 999
 
 
 def run(code: str, rec: Recording, **options) -> list[Finding]:
-    """The findings of rule ``code`` on ``rec``, with ``options`` over its defaults."""
-    findings = REGISTRY[code].run(rec, options)
+    """The findings of rule ``code`` on ``rec`` as the judge reports them (gated by the outcome,
+    one finding for all its layers), with ``options`` over its defaults."""
+    findings = diagnose(rec, select=[code], options={code: options}).findings
     assert all(f.code == code and f.name == REGISTRY[code].name for f in findings)
     return findings
 

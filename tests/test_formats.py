@@ -60,6 +60,6 @@ def test_sarif_of_a_healthy_run_has_no_results():
 def test_github_annotations_one_per_finding(sick):
     lines = render_github(sick).splitlines()
     assert len(lines) == len(sick.findings)
-    assert lines[0].startswith("::error file=model.py,line=10,title=netdoctor ND101 constant-weights::")
+    assert lines[0].startswith("::error file=model.py,line=10,title=netdoctor ND101 constant-weights (root cause)::")
     assert all("\n" not in line for line in lines)
-    assert any(line.startswith("::warning ") for line in lines)
+    assert all("(follows from ND101)" in line for line in lines[1:])

@@ -40,7 +40,7 @@ def test_tf1_program_runs_unchanged_and_all_three_bugs_are_named(tf1_bugs):
     report = tf1_bugs.report
     assert report["verdict"] == "sick"
     assert {"ND101", "ND102", "ND701", "ND702"} <= _errors(tf1_bugs)
-    assert {f["layer"] for f in report["findings"] if f["code"] == "ND101"} == {"W1", "W2"}
+    assert next(f["layers"] for f in report["findings"] if f["code"] == "ND101") == ["W1", "W2"]
     assert report["summary"]["steps"] == 1000
     assert any("tf.compat.v1" in note and "tf.placeholder" in note for note in report["run"]["notes"])
     assert any("input_data" in note for note in report["run"]["notes"])

@@ -108,7 +108,11 @@ def run_script(spec: RunSpec, records: Records, phase: Any) -> int:
             steps.flush()
     if stopped:
         records.write(
-            "meta", **{m.NOTES: [f"netdoctor stopped the script after {steps.steps:,} training steps (--steps)"]}
+            "meta",
+            **{
+                m.STOPPED: True,
+                m.NOTES: [f"netdoctor stopped the script after {steps.steps:,} training steps (--steps)"],
+            },
         )
     if steps.steps == 0:
         raise TargetError(

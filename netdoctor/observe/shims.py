@@ -17,6 +17,7 @@ import numpy as np
 
 from netdoctor import data as datasets
 from netdoctor import metrics as m
+from netdoctor.observe.core import references
 from netdoctor.observe.core.records import Records
 from netdoctor.observe.core.seam import Patches, PatchingObserver
 
@@ -143,7 +144,18 @@ class MnistShims(PatchingObserver):
                 ],
             },
         )
+        self._references(loaded)
         return Datasets(train, validation, test)
+
+    def _references(self, loaded: datasets.Dataset) -> None:
+        """What MNIST allows, whatever the program then does with it."""
+        measured = references.measure(
+            datasets.scale_images(loaded.x_train), loaded.y_train,
+            datasets.scale_images(loaded.x_test), loaded.y_test,
+            task="multiclass", loss="sparse_categorical_crossentropy", seed=self.seed,
+        )  # fmt: skip
+        if measured is not None:
+            self.records.write("meta", **{m.REFERENCES: measured})
 
     def _install_keras_load_data(self, patches: Patches) -> None:
         import keras.datasets.mnist
@@ -163,6 +175,7 @@ class MnistShims(PatchingObserver):
                 "netdoctor does not download"
             ]
         self.records.write("meta", **facts)
+        self._references(loaded)
         return (
             (loaded.x_train, loaded.y_train.astype(np.uint8)),
             (loaded.x_test, loaded.y_test.astype(np.uint8)),

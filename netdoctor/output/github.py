@@ -17,7 +17,8 @@ def _escape(text: str, property_value: bool = False) -> str:
 
 
 def render_github(report: Report) -> str:
-    """One ``::error file=...,line=...,title=...::message`` line per finding."""
+    """One ``::error file=...,line=...,title=...::message`` line per finding, root causes first
+    (with their fix), then what follows from them."""
     target = str(report.recording.meta.get(m.TARGET) or "model.py")
     lines = []
     for finding in report.findings:
@@ -26,8 +27,13 @@ def render_github(report: Report) -> str:
             path, _, number = finding.source.rpartition(":")
             line = int(number)
         title = f"netdoctor {finding.code} {finding.name}"
+        if finding.explained_by:
+            title += f" (follows from {finding.explained_by})"
+            message = finding.message
+        else:
+            title += " (root cause)"
+            message = f"{finding.message} Fix: {finding.fix}"
         properties = f"file={_escape(path, True)},line={line},title={_escape(title, True)}"
-        message = f"{finding.message} Fix: {finding.fix}"
         lines.append(f"::{COMMANDS[finding.severity]} {properties}::{_escape(message)}")
     if not report.recording.complete:
         lines.append(f"::error file={_escape(target, True)},line=1,title=netdoctor::run incomplete")

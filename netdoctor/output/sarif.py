@@ -53,7 +53,7 @@ def render_sarif(report: Report, tool_version: str) -> str:
     target = str(report.recording.meta.get(m.TARGET) or "model.py")
     results = []
     for finding in report.findings:
-        text = finding.message if not finding.fix else f"{finding.message} Fix: {finding.fix}"
+        text = finding.message if not finding.fix or finding.explained_by else f"{finding.message} Fix: {finding.fix}"
         result = {
             "ruleId": finding.code,
             "level": LEVELS[finding.severity],
@@ -65,6 +65,9 @@ def render_sarif(report: Report, tool_version: str) -> str:
             result["ruleIndex"] = index[finding.code]
         if finding.layer:
             result["properties"]["layer"] = finding.layer
+        result["properties"]["rootCause"] = finding.is_root
+        if finding.explained_by:
+            result["properties"]["explainedBy"] = finding.explained_by
         results.append(result)
     log = {
         "$schema": SCHEMA,

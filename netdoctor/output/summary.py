@@ -10,8 +10,8 @@ import numpy as np
 
 from netdoctor import metrics as m
 from netdoctor.findings import Report
+from netdoctor.readings import final_train_accuracy, loss_start_end
 from netdoctor.recording import Recording
-from netdoctor.rules.symptoms import final_train_accuracy, loss_start_end
 
 
 def run_summary(report: Report) -> dict[str, Any]:

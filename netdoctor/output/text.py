@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from netdoctor import metrics as m
-from netdoctor.findings import Evidence, Finding, Report, Severity, Verdict
+from netdoctor.findings import SYMPTOM_FAMILY, Evidence, Finding, Report, Severity, Verdict
 from netdoctor.output.summary import (
     describe_metric,
     format_number,
@@ -24,6 +24,7 @@ from netdoctor.output.summary import (
     run_summary,
 )
 from netdoctor.recording import Recording
+from netdoctor.rules import REGISTRY
 
 SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 VERDICT_STYLE = {
@@ -44,13 +45,20 @@ def make_console(stderr: bool = False, no_color: bool = False) -> Console:
 
 
 def render_text(report: Report, console: Console) -> None:
-    """Print the verdict, each finding, the layer table, trends, run facts and a summary line."""
+    """Print the verdict, the diagnosis (root causes with their fixes and what each explains),
+    the evidence of each finding, what was not checked, the layers, trends and run facts, and a
+    last line that names the top cause."""
     rec = report.recording
     target = str(rec.meta.get(m.TARGET) or "the model")
     console.print(_verdict_line(report, target))
-    for finding in report.findings:
+    if report.findings or report.outcome is not None:
         console.print()
-        _print_finding(finding, console)
+        console.print(_diagnosis(report))
+    if report.findings:
+        console.print()
+        console.print(Text("Evidence", style="bold"))
+        for finding in report.findings:
+            _print_finding(finding, console)
     if report.not_checked:
         console.print()
         console.print(_not_checked(report))
@@ -67,10 +75,94 @@ def render_text(report: Report, console: Console) -> None:
     for note in rec.meta.get(m.NOTES) or []:
         console.print(Text(f"note: {note}", style="dim"))
     console.print()
+    console.print(Text(summary_line(report), style="bold"))
+
+
+def summary_line(report: Report) -> str:
+    """The last line: how many findings, and the top cause."""
+    target = str(report.recording.meta.get(m.TARGET) or "the model")
     found = f"Found {_plural(len(report.findings), 'finding')}"
     if report.findings:
         found += f" ({_counts(report)})"
-    console.print(Text(f"{found} in {target}", style="bold"))
+    found += f" in {target}"
+    roots = report.root_causes
+    if roots:
+        top = roots[0]
+        found += f"; root cause: {top.code} {top.name} ({_cause_words(top)})"
+    return found
+
+
+def _cause_words(finding: Finding) -> str:
+    """A few words for a cause: its message up to the first colon or full stop."""
+    words = finding.message.split(". ")[0].split(": ")[0]
+    return words if len(words) <= 60 else words[:57].rstrip() + "..."
+
+
+def _headline(finding: Finding) -> str:
+    """The finding's message up to the first sentence with a number in it (two at most)."""
+    sentences = finding.message.split(". ")
+    taken = [sentences[0]]
+    if not any(ch.isdigit() for ch in sentences[0]) and len(sentences) > 1:
+        taken.append(sentences[1])
+    text = ". ".join(taken)
+    return text if text.endswith(".") else text + "."
+
+
+def _diagnosis(report: Report) -> Table:
+    """The outcome against the references, then each root cause: its code, layers, headline and
+    fix, and the codes it explains."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    if report.outcome is not None:
+        grid.add_row(Text("Diagnosis", style="bold"), Text(report.outcome.sentence))
+    roots = report.root_causes
+    for number, cause in enumerate(roots, start=1):
+        style = SEVERITY_STYLE[cause.severity]
+        layers = f" ({', '.join(cause.all_layers)})" if cause.all_layers else ""
+        lines = Text.assemble((f"{cause.code} {cause.name}", f"bold {style}"), f"{layers}: {_headline(cause)}")
+        lines.append("\nfix: ", style="bold")
+        lines.append(cause.fix)
+        explained = report.consequences(cause)
+        if explained:
+            lines.append("\nexplains: " + ", ".join(f"{f.code} {f.name}" for f in explained), style="dim")
+        grid.add_row(Text(f"{number:>8}."), lines)
+    if roots and all(cause.is_symptom for cause in roots):
+        ruled_out = sorted(
+            REGISTRY[code].name
+            for code in set(REGISTRY) - {f.code for f in report.findings} - {n.code for n in report.not_checked}
+            if not code.startswith(SYMPTOM_FAMILY)
+        )
+        grid.add_row("", Text(f"no specific cause found; ruled out: {', '.join(ruled_out)}", style="dim"))
+    return grid
+
+
+def _print_finding(finding: Finding, console: Console) -> None:
+    """A root cause with its evidence table and source; a consequence in its message alone."""
+    style = SEVERITY_STYLE[finding.severity]
+    header = Text.assemble(
+        (f"{finding.code} {finding.name}", f"bold {style}"), "  ", (finding.severity.value, style)
+    )
+    if finding.all_layers:
+        header.append(f"  layer{'s' if len(finding.all_layers) > 1 else ''} {', '.join(finding.all_layers)}")
+    if finding.step is not None:
+        header.append(f"  step {finding.step:,}")
+    if finding.explained_by:
+        header.append(f"  (follows from {finding.explained_by})", style="dim")
+    console.print(header)
+    if not finding.is_root:  # a consequence: what it says is enough, its cause has the fix
+        console.print(_indent(Text(finding.gist())))
+        return
+    console.print(_indent(Text(finding.message)))
+    if finding.evidence:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+        for column in EVIDENCE_COLUMNS:
+            table.add_column(column)
+        for item in finding.evidence:
+            table.add_row(*_cells(*(_cell(getattr(item, column)) for column in EVIDENCE_COLUMNS)))
+        console.print(_indent(table))
+    if finding.source:
+        console.print(_indent(Text(f"source: {finding.source}", style="dim")))
 
 
 def text_report(report: Report, console: Console) -> str:
@@ -108,6 +200,9 @@ def _verdict_line(report: Report, target: str) -> Text:
     verdict, rec = report.verdict, report.recording
     if verdict is Verdict.INCOMPLETE:
         detail = f"the run stopped at step {rec.steps}: {incomplete_reason(rec)}"
+    elif verdict is Verdict.SICK:
+        top = report.root_causes[0]
+        detail = f"root cause {top.code} {top.name}; {_counts(report)}"
     elif verdict is Verdict.UNVERIFIED:
         central = [item.code for item in report.not_checked if item.central]
         detail = (
@@ -116,6 +211,9 @@ def _verdict_line(report: Report, target: str) -> Text:
         )
     else:
         detail = _counts(report) or "no findings"
+    cut = cut_short(rec)
+    if cut and verdict in (Verdict.HEALTHY, Verdict.UNVERIFIED):
+        detail += f" {cut}"
     return Text.assemble(
         "netdoctor: ",
         (target, "bold"),
@@ -124,29 +222,14 @@ def _verdict_line(report: Report, target: str) -> Text:
     )
 
 
-def _print_finding(finding: Finding, console: Console) -> None:
-    style = SEVERITY_STYLE[finding.severity]
-    header = Text.assemble(
-        (f"{finding.code} {finding.name}", f"bold {style}"), "  ", (finding.severity.value, style)
-    )
-    if finding.layer:
-        header.append(f"  layer {finding.layer}")
-    if finding.step is not None:
-        header.append(f"  step {finding.step:,}")
-    console.print(header)
-    console.print(_indent(Text(finding.message)))
-    if finding.evidence:
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-        for header in EVIDENCE_COLUMNS:
-            table.add_column(header)
-        for item in finding.evidence:
-            step = "" if item.step is None else f"{item.step:,}"
-            observed = format_number(item.observed)
-            table.add_row(*_cells(item.metric, item.layer or "", step, observed, item.expected))
-        console.print(_indent(table))
-    console.print(_indent(Text.assemble(("fix: ", "bold"), finding.fix)))
-    if finding.source:
-        console.print(_indent(Text(f"source: {finding.source}", style="dim")))
+def cut_short(rec: Recording) -> str:
+    """``in the first 150 of 1,600 planned steps`` when --steps stopped the run early."""
+    if not rec.meta.get(m.STOPPED):
+        return ""
+    planned = rec.meta.get(m.STEPS_PLANNED)
+    if planned and planned > rec.steps:
+        return f"in the first {rec.steps:,} of {planned:,} planned steps (--steps)"
+    return f"in the first {rec.steps:,} steps (--steps stopped the script)"
 
 
 def _not_checked(report: Report) -> Text:
@@ -163,7 +246,7 @@ def _layer_table(rows: list[dict[str, Any]]) -> Table:
     table = Table(title="Layers", title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
     table.add_column("layer")
     table.add_column("kind")
-    for header in ("units", "weight std start → end", "grad norm", "dead", "symmetric"):
+    for header in ("units", "weight std", "grad norm", "dead", "symmetric"):
         table.add_column(header, justify="right")
     table.add_column("update ratio", justify="right")
     for row in rows:
@@ -204,26 +287,23 @@ def _trends(rec: Recording) -> Text:
 
 
 def _facts(report: Report) -> Table:
+    """The run in a few lines: what was observed, on what data, how long."""
     rec = report.recording
     meta = rec.meta
     summary = run_summary(report)
-    steps = format_number(summary["steps"])
+    steps = f"{format_number(summary['steps'])} steps"
     if meta.get(m.STEPS_PLANNED):
         steps += f" of {format_number(meta[m.STEPS_PLANNED])} planned"
     elif meta.get(m.STEPS_LIMIT):
         steps += f" (at most {format_number(meta[m.STEPS_LIMIT])}: --steps)"
-    duration, seed = summary["duration_s"], meta.get(m.SEED)
-    facts = [
-        (m.TARGET, meta.get(m.TARGET)),
-        (m.MODEL, meta.get(m.MODEL)),
-        (m.DATA, meta.get(m.DATA)),
-        ("steps", steps),
-        ("batch size", meta.get(m.BATCH_SIZE)),
-        (m.SEED, None if seed is None else str(seed)),
-        ("duration", None if duration is None else f"{duration:.1f} s"),
-        ("final train accuracy", _percent_or_none(summary["train_accuracy"])),
-        ("test accuracy", _percent_or_none(summary["test_accuracy"])),
-    ]
+    run = [steps]
+    if meta.get(m.BATCH_SIZE):
+        run.append(f"batch size {format_number(meta[m.BATCH_SIZE])}")
+    if meta.get(m.SEED) is not None:
+        run.append(f"seed {meta[m.SEED]}")
+    if summary["duration_s"] is not None:
+        run.append(f"{summary['duration_s']:.1f} s")
+    facts = [(m.TARGET, meta.get(m.TARGET)), (m.MODEL, meta.get(m.MODEL)), (m.DATA, meta.get(m.DATA)), ("run", ", ".join(run))]
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim")
     grid.add_column()
@@ -231,6 +311,10 @@ def _facts(report: Report) -> Table:
         if value is not None:
             grid.add_row(Text(name), Text(format_number(value)))
     return grid
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else format_number(value)
 
 
 def _cells(*values: str) -> list[Text]:

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from netdoctor import metrics as m
+from netdoctor import readings
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import Recording
-from netdoctor.rules import symptoms
 from netdoctor.rules.registry import RuleContext, rule
 
 
@@ -20,9 +20,12 @@ from netdoctor.rules.registry import RuleContext, rule
     "dead-relu",
     Severity.ERROR,
     "Most ReLU units of a layer output 0 for every input by the end of training.",
+    tier="mechanism",
+    gated=True,
+    explained_by={"ND101", "ND103", "ND206", "ND601", "ND506"},
     requires={m.DEAD_FRACTION},
     central=True,
-    applies=symptoms.has_hidden_layers,
+    applies=readings.has_hidden_layers,
     min_fraction=0.5,
     tail=1 / 3,
 )
@@ -74,15 +77,13 @@ def dead_relu(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             else "Lower the learning rate (units that die during training were usually pushed "
             "there by too large updates), "
         )
-        severity, outcome = symptoms.gated(rec)
         yield ctx.finding(
             f"{count} ({last:.0%}) of layer `{layer.name}` are dead: they output <= 0 for every "
             f"example of the probe batch at step {last_step}, and at least {threshold:.0%} of the "
             f"layer has been dead since step {since}{' (the first sample)' if from_start else ''}; "
-            f"expected < {threshold:.0%}. {outcome}",
+            f"expected < {threshold:.0%}.",
             first_aid + "replace ReLU with LeakyReLU (keras.layers.LeakyReLU(negative_slope=0.1)) "
             "or ELU, or add BatchNormalization() before the activation.",
-            severity=severity,
             layer=layer.name,
             step=last_step,
             source=layer.source,
@@ -99,8 +100,11 @@ def dead_relu(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "saturated-activations",
     Severity.ERROR,
     "Most sigmoid/tanh units of a hidden layer sit in their flat regions.",
+    tier="mechanism",
+    gated=True,
+    explained_by={"ND103", "ND601", "ND206"},
     requires={m.SATURATED_FRACTION},
-    applies=symptoms.has_hidden_layers,
+    applies=readings.has_hidden_layers,
     min_fraction=0.5,
     tail=1 / 3,
 )
@@ -153,15 +157,13 @@ def saturated_activations(rec: Recording, ctx: RuleContext) -> Iterator[Finding]
             else "Lower the learning rate (units that saturate during training were pushed "
             "there by too large updates), "
         )
-        severity, outcome = symptoms.gated(rec)
         yield ctx.finding(
             f"{count} ({last:.0%}) of layer `{layer.name}` ({layer.activation}) are saturated: their "
             f"input is beyond +-5, in the flat tails where almost no gradient passes, for most "
             f"examples of the probe batch at step {last_step}, and at least {threshold:.0%} of "
             f"the layer has been since step {since}{' (the first sample)' if from_start else ''}; "
-            f"expected < {threshold:.0%}. {outcome}",
+            f"expected < {threshold:.0%}.",
             first_aid + "put BatchNormalization() before the activation, or use 'relu'.",
-            severity=severity,
             layer=layer.name,
             step=last_step,
             source=layer.source,
@@ -237,6 +239,8 @@ def _raised(metrics: dict, flag: str) -> bool:
     "non-finite-values",
     Severity.ERROR,
     "NaN or Inf appeared in the loss, weights, gradients or activations.",
+    tier="mechanism",
+    explained_by={"ND206", "ND601", "ND603", "ND202", "ND103", "ND503"},
     requires={m.LOSS},
     central=True,
 )

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import numpy as np
 
 from netdoctor import metrics as m
+from netdoctor import readings
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import Recording
-from netdoctor.rules import symptoms
 from netdoctor.rules.registry import RuleContext, rule
 
 
@@ -20,6 +20,8 @@ from netdoctor.rules.registry import RuleContext, rule
     "unnormalized-inputs",
     Severity.ERROR,
     "The input features are far from a normalized range (e.g. pixels 0..255).",
+    tier="cause",
+    gated=True,
     requires={m.INPUT_STATS},
     max_scale=10.0,
     min_scale=0.01,
@@ -62,13 +64,11 @@ def unnormalized_inputs(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         evidence = [Evidence("input_max_abs", largest, f">= {ctx['min_scale']:g}")]
     else:
         return
-    severity, outcome = symptoms.gated(rec)
     yield ctx.finding(
         f"the inputs are not normalized: they range from {low:.4g} to {high:.4g} (mean {mean:.4g}, "
-        f"std {std:.4g}); {problem}. {outcome}",
+        f"std {std:.4g}); {problem}.",
         "Scale the inputs: divide pixels by 255, or standardize each feature with training-set "
         "statistics (x - mean) / std, e.g. keras.layers.Normalization() adapted to x_train.",
-        severity=severity,
         evidence=evidence,
     )
 
@@ -78,8 +78,9 @@ def unnormalized_inputs(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "unshuffled-data",
     Severity.ERROR,
     "Training batches come in label order: most hold a single class.",
+    tier="cause",
     requires={m.BATCH_CLASSES, m.CLASS_FRACTIONS, m.BATCH_SIZE},
-    applies=symptoms.is_classifier,
+    applies=readings.is_classifier,
     min_fraction=0.5,
     max_chance=0.01,
 )
@@ -112,21 +113,19 @@ def unshuffled_data(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     counts = np.array([s[m.BATCH_CLASSES] for s in rec.samples if s.get(m.BATCH_CLASSES) is not None])
     fractions = np.asarray(rec.meta.get(m.CLASS_FRACTIONS) or [], dtype=float)
     batch = rec.meta.get(m.BATCH_SIZE)
-    if not symptoms.is_classifier(rec) or counts.size == 0 or fractions.size < 2 or not batch:
+    if not readings.is_classifier(rec) or counts.size == 0 or fractions.size < 2 or not batch:
         return
     chance = float(np.sum(fractions ** int(batch)))
     single = int(np.sum(counts == 1))
     if single < ctx["min_fraction"] * counts.size or chance >= ctx["max_chance"]:
         return
-    severity, outcome = symptoms.gated(rec)
     yield ctx.finding(
         f"{single} of {counts.size} sampled training batches ({single / counts.size:.0%}) hold a "
         f"single class: the data comes in label order. A shuffled batch of {batch} from these "
-        f"{fractions.size} classes holds one class with probability {chance:.2g}. {outcome}",
+        f"{fractions.size} classes holds one class with probability {chance:.2g}.",
         "Shuffle the training data: model.fit(..., shuffle=True) (the default for arrays), "
         "dataset.shuffle(buffer_size=len(x)) for tf.data, or x, y = x[p], y[p] with "
         "p = np.random.permutation(len(x)) before batching.",
-        severity=severity,
         evidence=[
             Evidence("single_class_batches", single / counts.size, f"< {ctx['min_fraction']:g}"),
             Evidence("single_class_chance", chance, ""),
@@ -139,6 +138,7 @@ def unshuffled_data(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "non-finite-data",
     Severity.ERROR,
     "The training inputs or labels contain NaN or Inf.",
+    tier="defect",
     requires={m.INPUT_STATS},
 )
 def non_finite_data(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
@@ -159,7 +159,7 @@ def non_finite_data(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     preprocessing code for divisions by zero and logs of zero.
     """
     inputs = (rec.meta.get(m.INPUT_STATS) or {}).get("nonfinite") or 0
-    labels = (symptoms.label_facts(rec).get("stats") or {}).get("nonfinite") or 0
+    labels = (readings.label_facts(rec).get("stats") or {}).get("nonfinite") or 0
     parts, evidence = [], []
     if inputs > 0:
         shape, examples = rec.meta.get(m.INPUT_SHAPE), rec.meta.get(m.TRAIN_EXAMPLES)
@@ -177,5 +177,165 @@ def non_finite_data(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         "Find them with np.isnan(x).any(axis=1) and np.isinf, then drop those examples or impute "
         "the values (e.g. the feature mean) before training; check the loading and preprocessing "
         "for divisions by zero and logs of zero.",
+        evidence=evidence,
+    )
+
+
+def _classifier_outcome(rec: Recording) -> readings.Outcome | None:
+    outcome = readings.outcome(rec)
+    if outcome.measure != m.ACCURACY or outcome.trivial is None:
+        return None
+    return outcome
+
+
+def _within(rec: Recording) -> dict:
+    return readings.references(rec).get("within", {})
+
+
+@rule(
+    "ND604",
+    "labels-unrelated",
+    Severity.ERROR,
+    "The labels carry nothing the inputs predict: the model can only memorize them.",
+    tier="cause",
+    gated=True,
+    requires={m.REFERENCES},
+    applies=readings.is_classifier,
+    memorized=0.1,
+)
+def labels_unrelated(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag labels that do not go with their inputs (shuffled apart from them, misaligned).
+
+    **What it checks.** The linear reference, fitted on most of the training data and scored
+    on the rest of it: when it does no better than always predicting the most frequent class,
+    the inputs do not predict the labels linearly. It fires when, besides that, the model fails
+    on held-out data while its training accuracy is above that level by ``memorized`` of the
+    way to perfect: it memorizes examples instead of learning a rule.
+
+    **Why it matters.** Shuffling the labels and the images separately, or reading them in a
+    different order, leaves every label with a random input. Nothing can be learned that holds
+    for new data; a network still drives its training accuracy up by memorizing, slowly, and
+    looks like it learns badly. The fix is in the data pipeline, not the model.
+
+    **Example.** ``np.random.shuffle(x_train); np.random.shuffle(y_train)``: training accuracy
+    climbs to 0.35 while held-out accuracy stays at 0.10, and a linear model gets 0.11 on a
+    held-out part of the training data.
+
+    **Fix.** Shuffle inputs and labels together (``p = np.random.permutation(len(x));
+    x, y = x[p], y[p]``) and check that each label belongs to its input (look at a few).
+
+    **Options.** ``memorized`` (default 0.1): how far above chance training accuracy must get.
+    """
+    outcome = _classifier_outcome(rec)
+    within = _within(rec)
+    linear, trivial = within.get("linear_accuracy"), within.get("trivial_accuracy")
+    if outcome is None or outcome.kind != readings.FAILS or linear is None or trivial is None:
+        return
+    if not readings.at_chance(linear, trivial):
+        return
+    train = outcome.train_value if outcome.train_value is not None else readings.final_train_accuracy(rec)
+    if not math.isfinite(train) or train < trivial + ctx["memorized"] * (1 - trivial):
+        return
+    yield ctx.finding(
+        f"the labels look unrelated to the inputs: a linear model fitted on the training data scores "
+        f"{linear:.3f} on a held-out part of it, no better than always predicting the most frequent class "
+        f"({trivial:.3f}); the model reaches {train:.3f} on its training data but {outcome.value:.3f} on "
+        f"{outcome.on} data: it memorizes the examples.",
+        "Shuffle inputs and labels together (p = np.random.permutation(len(x)); x, y = x[p], y[p]) "
+        "and check that each label belongs to its input.",
+        evidence=[
+            Evidence("linear_accuracy_within", linear, f"> {trivial:.3f}"),
+            Evidence("train_accuracy", train, ""),
+            Evidence(f"{outcome.on.replace('-', '_')}_accuracy", outcome.value, ""),
+        ],
+    )
+
+
+@rule(
+    "ND605",
+    "train-validation-mismatch",
+    Severity.ERROR,
+    "The model learns its training data, but the held-out data does not match it.",
+    tier="cause",
+    gated=True,
+    requires={m.REFERENCES},
+    applies=lambda rec: readings.is_classifier(rec) and bool(rec.evals),
+    max_scale_ratio=10.0,
+)
+def train_validation_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag held-out data prepared differently from the training data.
+
+    **What it checks.** A model that learns on its training data (training accuracy more than
+    half way from the most frequent class to the linear reference) but fails on held-out data,
+    while a linear model learns within the training data. It then looks for the difference:
+    held-out inputs whose scale (std, |mean|) is more than ``max_scale_ratio`` times off the
+    training inputs', or a linear model that learns within the training data and fails on the
+    held-out data (labels that do not belong to their inputs).
+
+    **Why it matters.** Held-out data is only a measure of the model when it is prepared like
+    the training data. Pixels scaled by 255 for training but not for validation, or validation
+    labels in another order than their images, make any model look like it does not
+    generalize, and send the search for the bug to the model.
+
+    **Example.** ``x_train / 255`` for ``fit`` but raw ``x_test`` in ``validation_data``:
+    training accuracy 0.95, validation accuracy 0.10.
+
+    **Fix.** Prepare the held-out data with the same code as the training data (the same
+    scaling, with the training set's statistics, the same label order).
+
+    **Options.** ``max_scale_ratio`` (default 10).
+    """
+    outcome = _classifier_outcome(rec)
+    within = _within(rec)
+    if outcome is None or outcome.on != "held-out" or outcome.train_value is None:
+        return
+    linear_within, trivial_within = within.get("linear_accuracy"), within.get("trivial_accuracy")
+    if linear_within is None or trivial_within is None or readings.at_chance(linear_within, trivial_within):
+        return
+    learns_training = outcome.train_value >= trivial_within + 0.5 * (linear_within - trivial_within)
+    trivial_loss = readings.references(rec).get("held_out", {}).get("trivial_loss")
+    _, train_loss = readings.loss_start_end(rec)
+    loss_mismatch = (
+        isinstance(trivial_loss, (int, float))
+        and rec.test_loss is not None
+        and rec.test_loss >= trivial_loss
+        and train_loss < 0.5 * trivial_loss
+    )
+    if not learns_training or not (outcome.kind == readings.FAILS or loss_mismatch):
+        return
+    clues, evidence = [], [
+        Evidence("train_accuracy", outcome.train_value, ""),
+        Evidence("held_out_accuracy", outcome.value, f"near {outcome.train_value:.3f}"),
+    ]
+    train_stats, held_stats = rec.meta.get(m.INPUT_STATS) or {}, rec.meta.get(m.HELD_OUT_INPUT_STATS) or {}
+    for key in ("std", "mean"):
+        a, b = train_stats.get(key), held_stats.get(key)
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and min(abs(a), abs(b)) > 0:
+            ratio = max(abs(a), abs(b)) / min(abs(a), abs(b))
+            if ratio > ctx["max_scale_ratio"]:
+                clues.append(f"the held-out inputs' {key} is {b:.4g} against {a:.4g} for the training inputs ({ratio:.0f}x)")
+                evidence.append(Evidence(f"held_out_input_{key}", b, f"within {ctx['max_scale_ratio']:g}x of {a:.4g}"))
+                break
+    held = readings.references(rec).get("held_out", {})
+    if held.get("linear_accuracy") is not None and readings.at_chance(held["linear_accuracy"], held.get("trivial_accuracy", trivial_within)):
+        clues.append(
+            f"a linear model that scores {linear_within:.3f} within the training data scores "
+            f"{held['linear_accuracy']:.3f} on the held-out data: its labels do not go with its inputs"
+        )
+        evidence.append(Evidence("linear_accuracy_held_out", held["linear_accuracy"], f"near {linear_within:.3f}"))
+    clue = ("; " + "; ".join(clues)) if clues else ""
+    if loss_mismatch:
+        scores = (
+            f"the model's loss is {train_loss:.4g} on its training data but {rec.test_loss:.4g} on the "
+            f"held-out data, worse than predicting the class frequencies ({trivial_loss:.4g})"
+        )
+        evidence.append(Evidence("held_out_loss", rec.test_loss, f"< {trivial_loss:.4g}"))
+    else:
+        scores = f"the model reaches {outcome.train_value:.3f} on its training data but {outcome.value:.3f} on the held-out data"
+    yield ctx.finding(
+        f"the held-out data does not match the training data: {scores}{clue}.",
+        "Prepare the held-out data with the same code as the training data: the same scaling (with "
+        "the training set's statistics), the same label order.",
+        certain=bool(clues),
         evidence=evidence,
     )

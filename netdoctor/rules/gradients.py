@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import numpy as np
 
 from netdoctor import metrics as m
+from netdoctor import readings
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import LayerInfo, Recording
-from netdoctor.rules import symptoms
 from netdoctor.rules.init import init_fix
 from netdoctor.rules.registry import RuleContext, rule
 
@@ -35,6 +35,9 @@ def _describe(rec: Recording, layer: LayerInfo) -> str:
     "vanishing-gradients",
     Severity.ERROR,
     "The gradients reaching the early layers are too small to change their weights.",
+    tier="mechanism",
+    gated=True,
+    explained_by={"ND101", "ND103", "ND302", "ND507", "ND506"},
     requires={m.GRAD_NORM},
     central=True,
     max_norm=1e-4,
@@ -96,7 +99,6 @@ def vanishing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         f"`{other.name}` (median {np.median(rec.layer_series(other.name, m.GRAD_NORM)[mask]):.2g})"
         for other, mask, _ in affected[1:]
     )
-    severity, outcome = symptoms.gated(rec)
     message = (
         f"gradients vanish before reaching {_describe(rec, layer)}: its gradient norm is "
         f"negligible in {int(vanishing.sum())} of {recorded} samples, median {median:.2g}, "
@@ -114,9 +116,8 @@ def vanishing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     if saturating:
         fix = f"Replace sigmoid/tanh in the hidden layers {_names(saturating)} with 'relu'. " + fix
     yield ctx.finding(
-        f"{message} {outcome}",
+        message,
         fix,
-        severity=severity,
         layer=layer.name,
         step=int(steps[vanishing][-1]),
         source=layer.source,
@@ -143,6 +144,9 @@ def _nonfinite_steps(rec: Recording, layer: str) -> list[int]:
     "exploding-gradients",
     Severity.ERROR,
     "Gradient norms are huge, grow without bound, or overflow to Inf/NaN.",
+    tier="mechanism",
+    gated=True,
+    explained_by={"ND103", "ND601", "ND206", "ND603", "ND506"},
     requires={m.GRAD_NORM},
     central=True,
     max_norm=1e3,
@@ -216,13 +220,11 @@ def exploding_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     message = f"gradients explode: the gradient norm of {_describe(rec, layer)} {sentence}."
     if len(exploding) > 1:
         message += f" Also exploding: {_names([other.name for _, other, _, _ in exploding[1:]])}."
-    severity, outcome = symptoms.gated(rec)
     yield ctx.finding(
-        f"{message} {outcome}",
+        message,
         "Lower the learning rate (try 10x smaller), clip gradients in the optimizer "
         "(e.g. keras.optimizers.Adam(learning_rate=1e-3, clipnorm=1.0)), normalize inputs and "
         "regression targets, and add BatchNormalization() between layers.",
-        severity=severity,
         layer=layer.name,
         step=evidence[0].step,
         source=layer.source,
@@ -235,6 +237,9 @@ def exploding_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "missing-gradients",
     Severity.ERROR,
     "A trainable variable gets no gradient (None) or a gradient that is always exactly zero.",
+    tier="mechanism",
+    gated=True,
+    explained_by={"ND101", "ND301"},
     requires={m.GRAD_NORM, m.VARIABLES},
     central=True,
 )
@@ -280,20 +285,19 @@ def missing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         for layer in rec.kernel_layers
         if layer.activation == "relu" and _zero_at_start(rec, layer.name)
     ]
-    severity, outcome = symptoms.gated(rec)
     for layer_name, variables in by_layer.items():
         missing = [name for name, kind in variables if kind == "missing"]
         zero = [name for name, kind in variables if kind == "zero"]
         parts = []
         if missing:
-            parts.append(f"{_names(missing)} {_get(missing)} no gradient at all (None)")
+            parts.append(f"no gradient at all (None) for {_names(missing)}")
         if zero:
             parts.append(
-                f"{_names(zero)} {_get(zero)} a gradient of exactly 0 at all {len(steps)} samples "
-                f"(steps {steps[0]}-{steps[-1]})"
+                f"a gradient of exactly 0 at all {len(steps)} samples (steps {steps[0]}-{steps[-1]}) "
+                f"for {_names(zero)}"
             )
-        prefix = f"layer `{layer_name}`: " if layer_name else ""
-        message = f"{prefix}{'; '.join(parts)}, so these weights never change from their initial values."
+        where = f" in layer `{layer_name}`" if layer_name else ""
+        message = f"{'; '.join(parts)}{where}: these weights never change from their initial values."
         if zero and zero_relu:
             message += (
                 f" ReLU passes no gradient at 0, and {_names(zero_relu)} start with all-zero "
@@ -309,11 +313,11 @@ def missing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         )
         layer = rec.layer(layer_name or "")
         yield ctx.finding(
-            f"{message} {outcome}",
+            message,
             fix,
-            severity=severity,
             layer=layer_name,
             source=layer.source if layer else None,
+            certain=bool(missing),  # no gradient path at all is a defect whatever the outcome
             evidence=[
                 *(Evidence(f"gradient of {name}", "None", "a tensor", layer_name) for name in missing),
                 *(Evidence(f"grad_norm of {name}", 0.0, "> 0 somewhere", layer_name) for name in zero),
@@ -340,6 +344,8 @@ def _get(names: list[str]) -> str:
     "frozen-weights",
     Severity.ERROR,
     "A trainable layer's weights stop changing although they get a gradient.",
+    tier="cause",
+    gated=True,
     requires={m.UPDATE_NORM, m.GRAD_NORM},
     min_fraction=0.5,
 )
@@ -406,13 +412,11 @@ def frozen_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         )
     else:
         message += " Other layers still train: a constraint or a custom step holds these in place."
-    severity, outcome = symptoms.gated(rec)
     yield ctx.finding(
-        f"{message} {outcome}",
+        message,
         "Check the learning rate and its schedule: decay_steps counts steps, so a decay is usually "
         "spread over thousands of them; keep learning_rate * gradient above ~1e-6 of the weights. "
         "If a layer should not train, set layer.trainable = False.",
-        severity=severity,
         layer=layer.name,
         step=since,
         source=layer.source,
@@ -428,6 +432,9 @@ def frozen_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "update-ratio",
     Severity.ERROR,
     "The per-step update is far too small or too large next to the weights it changes.",
+    tier="mechanism",
+    gated=True,
+    explained_by={"ND101", "ND103", "ND206", "ND207", "ND601", "ND507"},
     requires={m.UPDATE_RATIO},
     min_ratio=1e-5,
     max_ratio=0.1,
@@ -471,17 +478,15 @@ def update_ratio(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         return
     low, high = ctx["min_ratio"], ctx["max_ratio"]
     since = int(steps[later][0])
-    severity, outcome = symptoms.gated(rec)
     if all(value < low for value in medians.values()):
         worst = min(medians, key=medians.get)
         yield ctx.finding(
             f"the weights barely move: the median update ratio ||dW||/||W|| from step {since} on "
             f"is {_ratios(medians)}; expected {low:.3g} to {high:.3g} (about 1e-3 is typical), so "
             f"each step changes the weights by about {medians[worst]:.1g} of their size. The "
-            f"optimizer is {_optimizer(rec)}. {outcome}",
+            f"optimizer is {_optimizer(rec)}.",
             "Raise the learning rate (SGD: 0.01-0.1; Adam: 1e-3), or use Adam, which scales its "
             "steps to the gradient.",
-            severity=severity,
             layer=worst,
             evidence=[Evidence(m.UPDATE_RATIO, v, f">= {low:.3g}", name) for name, v in medians.items()],
         )
@@ -492,13 +497,190 @@ def update_ratio(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             f"the weights are thrown around: the median update ratio ||dW||/||W|| from step "
             f"{since} on is {_ratios(large)}; expected {low:.3g} to {high:.3g} (about 1e-3 is "
             f"typical), so each step changes `{worst}` by {large[worst]:.0%} of its size. The optimizer "
-            f"is {_optimizer(rec)}. {outcome}",
+            f"is {_optimizer(rec)}.",
             "Lower the learning rate 3-10x, clip gradients (keras.optimizers.Adam(clipnorm=1.0)), "
             "and normalize the inputs and regression targets.",
-            severity=severity,
             layer=worst,
             evidence=[Evidence(m.UPDATE_RATIO, v, f"<= {high:.3g}", name) for name, v in large.items()],
         )
+
+
+#: Keras's default learning rate for each optimizer; adaptive optimizers (which scale each
+#: weight's step to its gradient history) are marked True.
+DEFAULT_RATES = {
+    "SGD": (0.01, False), "GradientDescentOptimizer": (None, False), "MomentumOptimizer": (None, False),
+    "Adam": (1e-3, True), "AdamW": (1e-3, True), "Adamax": (1e-3, True), "Nadam": (1e-3, True),
+    "RMSprop": (1e-3, True), "Adagrad": (1e-3, True), "Adadelta": (1e-3, True), "Lion": (1e-4, True),
+    "Adafactor": (1e-3, True), "AdamOptimizer": (1e-3, True), "RMSPropOptimizer": (None, True),
+    "AdagradOptimizer": (None, True),
+}  # fmt: skip
+
+
+def _rate(rec: Recording) -> tuple[float | None, float | None, bool]:
+    """(learning rate, the optimizer's Keras default, whether the optimizer is adaptive)."""
+    rate = rec.meta.get(m.LEARNING_RATE)
+    rate = float(rate) if isinstance(rate, (int, float)) and math.isfinite(rate) else None
+    default, adaptive = DEFAULT_RATES.get(str(rec.meta.get(m.OPTIMIZER_KIND)), (None, False))
+    return rate, default, adaptive
+
+
+def _early(rec: Recording, share: float) -> np.ndarray:
+    """Which samples fall in the first ``share`` of the run (at least the first five)."""
+    steps = rec.sample_steps
+    return (steps <= max(share * rec.steps, steps[min(4, steps.size - 1)])) if steps.size else steps.astype(bool)
+
+
+@rule(
+    "ND206",
+    "learning-rate-too-high",
+    Severity.ERROR,
+    "The learning rate is too high for the optimizer: huge first updates, a loss spike, units killed early.",
+    tier="cause",
+    gated=True,
+    explained_by={"ND601"},
+    requires={m.UPDATE_RATIO},
+    max_ratio=0.1,
+    spike=3.0,
+    early=0.1,
+)
+def learning_rate_too_high(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag a learning rate whose first steps throw the network off.
+
+    **What it checks.** Four signs, read in the first ``early`` share of the run (at least its
+    first five samples): a layer whose median update ratio ``||dW|| / ||W||`` is above
+    ``max_ratio`` (each step changes the weights by more than a tenth of their size); a loss
+    that spikes above ``spike`` times its first value, or turns NaN; ReLU layers alive at the
+    start and mostly dead soon after; and an adaptive optimizer (Adam, RMSprop, ...) run at ten
+    times its default rate or more. It fires on two signs (one of them measured), or on one
+    measured sign together with the rate. Where the inputs themselves are far from normalized
+    (ND601), which throws the first steps off at any rate, it needs the rate to be high.
+
+    **Why it matters.** An adaptive optimizer moves every weight by about the learning rate at
+    every step, whatever its gradient: at 0.1 that is the size of the weights themselves, so the
+    first steps scramble what initialization set up. ReLU units pushed negative for every input
+    die and never recover; the loss jumps and then settles at a plateau far above what the model
+    could reach. The run looks like it learns ("above chance"), but badly.
+
+    **Example.** ``Adam(learning_rate=0.1)`` on an MNIST MLP: update ratio 1.2 at step 1, 80% of
+    the hidden units dead by step 16, held-out accuracy 0.37 where a linear model reaches 0.82.
+
+    **Fix.** Lower the learning rate 10x (Keras's defaults: Adam and RMSprop 1e-3, SGD 0.01), or
+    warm it up with a schedule.
+
+    **Options.** ``max_ratio`` (default 0.1, TheDeepChecker's upper bound), ``spike`` (default 3),
+    ``early`` (default 0.1): the share of the run read as its start.
+    """
+    if not rec.samples:
+        return
+    early = _early(rec, ctx["early"])
+    signs, evidence = [], []
+    ratios = {}
+    for layer in rec.kernel_layers:
+        ratio = rec.layer_series(layer.name, m.UPDATE_RATIO)[early]
+        ratio = ratio[np.isfinite(ratio)]
+        if ratio.size:
+            ratios[layer.name] = float(np.median(ratio))
+    if ratios and max(ratios.values()) > ctx["max_ratio"]:
+        worst = max(ratios, key=ratios.get)
+        signs.append(f"each of the first steps changes `{worst}` by {ratios[worst]:.2g} of its size (median update ratio)")
+        evidence.append(Evidence(m.UPDATE_RATIO, ratios[worst], f"<= {ctx['max_ratio']:g} early", worst))
+    loss = rec.train_loss
+    cut = max(5, int(ctx["early"] * loss.size))
+    if loss.size and math.isfinite(loss[0]):
+        head = loss[:cut]
+        if not np.all(np.isfinite(head)):
+            signs.append(f"the loss became NaN/Inf by step {int(np.flatnonzero(~np.isfinite(head))[0])}")
+        elif loss[0] > 0 and head.max() > ctx["spike"] * loss[0]:
+            peak = int(np.argmax(head))
+            signs.append(f"the loss spiked from {loss[0]:.4g} at step 0 to {head[peak]:.4g} at step {peak}")
+            evidence.append(Evidence("loss_spike", float(head[peak] / loss[0]), f"<= x{ctx['spike']:g} the first loss", step=peak))
+    killed = []
+    for layer in rec.layers:
+        dead = rec.layer_series(layer.name, m.DEAD_FRACTION)
+        known = np.isfinite(dead)
+        if known.sum() >= 2 and dead[known][0] < 0.5 and np.max(dead[early & known], initial=0) >= 0.5:
+            killed.append((layer.name, float(dead[known][0]), float(np.max(dead[early & known]))))
+    if killed:
+        name, before, after = killed[0]
+        signs.append(f"{after:.0%} of the units of `{name}` died within the first steps ({before:.0%} at step 0)")
+        evidence.append(Evidence(m.DEAD_FRACTION, after, "< 0.5", name))
+    rate, default, adaptive = _rate(rec)
+    high_rate = rate is not None and default is not None and adaptive and rate >= 10 * default
+    if high_rate:
+        evidence.append(Evidence(m.LEARNING_RATE, rate, f"about {default:g} ({rec.meta.get(m.OPTIMIZER_KIND)}'s default)"))
+    measured = len(signs)
+    if measured == 0 or (measured < 2 and not high_rate) or (readings.inputs_unnormalized(rec) and not high_rate):
+        return
+    optimizer = _optimizer(rec)
+    rate_clause = (
+        f", {rate / default:.0f}x its default of {default:g}" if high_rate else ""
+    )
+    yield ctx.finding(
+        f"the learning rate is too high for {optimizer}{rate_clause}: " + "; ".join(signs) + ".",
+        f"Lower the learning rate 10x{f' (to {rate / 10:g})' if rate else ''}: Keras's defaults are "
+        "1e-3 for Adam and RMSprop and 0.01 for SGD; or warm it up with a schedule.",
+        evidence=evidence,
+    )
+
+
+@rule(
+    "ND207",
+    "learning-rate-too-low",
+    Severity.ERROR,
+    "The learning rate is too low: every step moves the weights by a negligible amount.",
+    tier="cause",
+    gated=True,
+    explained_by={"ND601"},
+    requires={m.UPDATE_RATIO},
+    min_ratio=1e-4,
+    warmup=0.1,
+)
+def learning_rate_too_low(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag a learning rate so small that the run cannot get anywhere in its length.
+
+    **What it checks.** The median update ratio ``||dW|| / ||W||`` of every trainable kernel
+    after the first ``warmup`` share of the steps. It fires when every layer's is below
+    ``min_ratio`` (an error only when the run fails or learns badly: a converged run moves little
+    too) (updates of exactly 0, or on a layer without gradient, are left to ND203
+    and ND204).
+
+    **Why it matters.** A healthy step changes the weights by about a thousandth of their size.
+    A hundred times less, and a run of thousands of steps moves the weights less than one good
+    step would: the loss barely falls and the model looks stuck, although nothing is broken.
+
+    **Example.** ``SGD(learning_rate=1e-5)`` on an MNIST MLP: median update ratio 1e-6, the loss
+    goes from 2.40 to 2.38 in 300 steps.
+
+    **Fix.** Raise the learning rate (SGD: 0.01-0.1; Adam: 1e-3), or use Adam, which scales its
+    steps to the gradients.
+
+    **Options.** ``min_ratio`` (default 1e-4, TheDeepChecker's lower bound: 10x below the
+    typical 1e-3). ``warmup`` (default 0.1): the share of the first steps left out.
+    """
+    steps = rec.sample_steps
+    later = steps >= ctx["warmup"] * rec.steps
+    medians = {}
+    for layer in rec.kernel_layers:
+        if not layer.trainable:
+            continue
+        ratio = rec.layer_series(layer.name, m.UPDATE_RATIO)[later]
+        gradient = rec.layer_series(layer.name, m.GRAD_NORM)[later]
+        moving = ratio[np.isfinite(ratio) & (ratio > 0) & ~(gradient == 0)]
+        if moving.size:
+            medians[layer.name] = float(np.median(moving))
+    if not medians or not all(value < ctx["min_ratio"] for value in medians.values()):
+        return
+    rate, default, _ = _rate(rec)
+    below = f", {default / rate:.0f}x below its default of {default:g}" if rate and default and rate < default else ""
+    worst = max(medians, key=medians.get)
+    yield ctx.finding(
+        f"the learning rate is too low for {_optimizer(rec)}{below}: each step changes the weights by "
+        f"at most {medians[worst]:.1g} of their size (median update ratio; about 1e-3 is typical), so "
+        f"{rec.steps:,} steps move them less than one good step would. {readings.describe_loss_change(rec).capitalize()}.",
+        "Raise the learning rate (SGD: 0.01-0.1; Adam: 1e-3), or use Adam, which scales its steps "
+        "to the gradients.",
+        evidence=[Evidence(m.UPDATE_RATIO, v, f">= {ctx['min_ratio']:.3g}", name) for name, v in medians.items()],
+    )
 
 
 def _updates(rec: Recording) -> dict:
@@ -511,6 +693,7 @@ def _updates(rec: Recording) -> dict:
     "gradients-not-applied",
     Severity.ERROR,
     "The loop computes gradients but never applies them to the variables.",
+    tier="defect",
     requires={m.UPDATES},
     applies=lambda rec: m.UPDATES in rec.meta,
 )
@@ -564,7 +747,6 @@ def gradients_not_applied(rec: Recording, ctx: RuleContext) -> Iterator[Finding]
             f"updated: the loop applies its gradients to only {updated} of them, so the others keep "
             "their initial values.",
             fix,
-            severity=symptoms.gated(rec)[0],
             evidence=[Evidence("variables_updated", updated, f"{with_gradients} (all with gradients)")],
         )
 
@@ -574,6 +756,7 @@ def gradients_not_applied(rec: Recording, ctx: RuleContext) -> Iterator[Finding]
     "gradient-ascent",
     Severity.ERROR,
     "The weight updates point along the gradient: the loop climbs the loss instead of descending it.",
+    tier="defect",
     requires={m.UPDATE_COSINE},
     applies=lambda rec: m.UPDATE_COSINE in rec.provided or _updates(rec).get("by_hand", 0) > 0,
     min_cosine=0.5,
@@ -608,7 +791,7 @@ def gradient_ascent(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     median = float(np.median(list(cosines.values())))
     if median <= ctx["min_cosine"]:
         return
-    start, end = symptoms.loss_start_end(rec)
+    start, end = readings.loss_start_end(rec)
     trend = f" The loss went from {start:.4g} to {end:.4g}." if math.isfinite(start) and math.isfinite(end) else ""
     by_hand = _updates(rec).get("assign_add", 0)
     how = f" The loop updates its variables by hand with assign_add ({by_hand:,} calls)." if by_hand else ""

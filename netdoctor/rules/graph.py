@@ -40,6 +40,7 @@ AXIS_FIX = (
     "graph-growth",
     Severity.ERROR,
     "The graph, a tf.function's traces or the variables keep growing while training runs.",
+    tier="defect",
     min_repeats=3,
     min_calls=5,
     retrace_share=0.5,
@@ -170,6 +171,7 @@ def _new_variables(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "batch-axis-reduction",
     Severity.ERROR,
     "An arg-max that feeds a comparison or metric reduces over the batch axis, not the classes.",
+    tier="defect",
 )
 def batch_axis_reduction(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag an accuracy or metric built on ``argmax`` over axis 0 of a [batch, classes] tensor.

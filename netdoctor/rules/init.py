@@ -9,9 +9,9 @@ from typing import NamedTuple
 import numpy as np
 
 from netdoctor import metrics as m
+from netdoctor import readings
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import LayerInfo, Recording
-from netdoctor.rules import symptoms
 from netdoctor.rules.registry import RuleContext, rule
 
 INIT_FIX = (
@@ -38,6 +38,7 @@ def init_fix(rec: Recording, layer: LayerInfo | None = None) -> str:
     "constant-weights",
     Severity.ERROR,
     "Every weight of a hidden layer's kernel holds the same value.",
+    tier="defect",
     requires={m.KERNEL_MIN, m.KERNEL_MAX},
     central=True,
 )
@@ -58,12 +59,11 @@ def constant_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
 
     **Fix.** Use a random initializer: ``he_normal`` for ReLU, ``glorot_uniform`` otherwise.
     """
-    constant = set(symptoms.constant_init_layers(rec))
+    constant = set(readings.constant_init_layers(rec))
     for layer in rec.kernel_layers:
         if layer.name not in constant:
             continue
         low = rec.layer_series(layer.name, m.KERNEL_MIN)
-        high = rec.layer_series(layer.name, m.KERNEL_MAX)
         value = float(low[0])
         count = int(np.prod(layer.kernel_shape))
         step = int(rec.samples[0][m.STEP])
@@ -75,10 +75,7 @@ def constant_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             layer=layer.name,
             step=step,
             source=layer.source,
-            evidence=[
-                Evidence(m.KERNEL_MIN, value, "spread > 0", layer.name, step),
-                Evidence(m.KERNEL_MAX, float(high[0]), "spread > 0", layer.name, step),
-            ],
+            evidence=[Evidence(m.KERNEL_STD, 0.0, f"> 0 (every weight is {value:g})", layer.name, step)],
         )
 
 
@@ -87,6 +84,8 @@ def constant_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "symmetric-neurons",
     Severity.ERROR,
     "Units of a layer have identical incoming weights and stay identical during training.",
+    tier="defect",
+    explained_by={"ND101"},
     requires={m.SYMMETRIC_FRACTION},
     central=True,
     min_fraction=0.5,
@@ -166,6 +165,8 @@ def _normalized(rec: Recording, layer: LayerInfo) -> bool:
     "weight-scale",
     Severity.ERROR,
     "A kernel starts with a standard deviation far from the Glorot/He scale for its fan-in and fan-out.",
+    tier="cause",
+    gated=True,
     requires={m.KERNEL_STD},
     max_factor=10.0,
 )
@@ -226,12 +227,10 @@ def weight_scale(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     if len(off) > 1:
         others = ", ".join(f"`{o.layer.name}` (std {o.std:.2g}, {o.factor:.0f}x {o.direction})" for o in off[1:])
         message += f" Also off: {others}."
-    severity, outcome = symptoms.gated(rec)
     yield ctx.finding(
-        f"{message} {outcome}",
+        message,
         "Drop the hand-picked scale: kernel_initializer='he_normal' for ReLU layers, "
         "'glorot_uniform' (the Keras default) otherwise.",
-        severity=severity,
         layer=worst.layer.name,
         step=step,
         source=worst.layer.source,
@@ -255,8 +254,11 @@ UNIFORM_LOSS = {
     "initial-loss",
     Severity.ERROR,
     "A fresh classifier's first loss is far above ln C, the loss of uniform guessing.",
+    tier="mechanism",
+    gated=True,
+    explained_by={"ND101", "ND103", "ND601", "ND502", "ND503", "ND507", "ND506"},
     requires={m.LOSS, m.LOSS_NAME, m.TASK},
-    applies=symptoms.is_classifier,
+    applies=readings.is_classifier,
     max_ratio=3.0,
 )
 def initial_loss(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
@@ -283,22 +285,20 @@ def initial_loss(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     **Options.** ``max_ratio`` (default 3): how many times ln C the first loss may be.
     """
     kind = UNIFORM_LOSS.get(rec.meta.get(m.LOSS_NAME))
-    classes = 2 if kind == "binary" else symptoms.num_classes(rec)
+    classes = 2 if kind == "binary" else readings.num_classes(rec)
     if kind is None or kind != rec.meta.get(m.TASK) or not classes or classes < 2 or not rec.train_loss.size:
         return
     first = float(rec.train_loss[0])
     expected = math.log(classes)
     if not math.isfinite(first) or first <= ctx["max_ratio"] * expected:
         return
-    severity, outcome = symptoms.gated(rec)
     yield ctx.finding(
         f"the first training loss is {first:.4g}, {first / expected:.1f}x the {expected:.3f} "
         f"(ln {classes}) of a {classes}-class classifier that guesses uniformly, as a freshly "
         f"initialized one should; expected below {ctx['max_ratio'] * expected:.3g} "
-        f"({ctx['max_ratio']:g}x). The first predictions are confidently wrong. {outcome}",
+        f"({ctx['max_ratio']:g}x). The first predictions are confidently wrong.",
         "Use the default initializer (glorot_uniform) for the output layer, normalize the "
         "inputs (e.g. pixels / 255), and make sure the output activation matches the loss.",
-        severity=severity,
         step=0,
         evidence=[Evidence("initial_loss", first, f"<= {ctx['max_ratio'] * expected:.3g}", step=0)],
     )

@@ -6,10 +6,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
+import numpy as np
+
 from netdoctor import metrics as m
+from netdoctor import readings
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import LayerInfo, Recording
-from netdoctor.rules import symptoms
 from netdoctor.rules.registry import RuleContext, rule
 
 #: Cross-entropy losses (Keras config names), and whether each compares one distribution over
@@ -37,6 +39,7 @@ BOUNDS = {
 }
 #: Layers that are linear maps of their input.
 LINEAR_MAPS = {
+    "MatMul", "BatchMatMulV2",  # TF1 graphs: a kernel variable's weight op
     "Dense", "EinsumDense", "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
     "Conv3DTranspose", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
 }
@@ -92,6 +95,7 @@ def _named(layer: LayerInfo | None) -> str:
     "double-softmax",
     Severity.ERROR,
     "Probabilities go through softmax again: a second softmax layer, or a from_logits=True loss.",
+    tier="defect",
     requires={m.LOSS_NAME, m.OUTPUT_ACTIVATION},
 )
 def double_softmax(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
@@ -166,6 +170,7 @@ def double_softmax(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "logits-as-probabilities",
     Severity.ERROR,
     "A linear output (logits) is fed to a cross-entropy that expects probabilities.",
+    tier="defect",
     requires={m.LOSS_NAME, m.OUTPUT_ACTIVATION},
 )
 def logits_as_probabilities(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
@@ -212,6 +217,8 @@ def logits_as_probabilities(rec: Recording, ctx: RuleContext) -> Iterator[Findin
     "output-loss-mismatch",
     Severity.ERROR,
     "The output activation or its number of units does not fit the loss or the task.",
+    tier="defect",
+    gated=True,
     requires={m.LOSS_NAME, m.OUTPUT_ACTIVATION},
 )
 def output_loss_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
@@ -249,10 +256,11 @@ def output_loss_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             "logit under the softmax, so it can fall while the predictions stay constant.",
             "For a binary classifier use Dense(1, activation='sigmoid') with binary_crossentropy "
             "(or Dense(2, activation='softmax') with sparse_categorical_crossentropy).",
+            certain=True,
             **where,
             evidence=[Evidence("output_units", 1, "> 1 with softmax")],
         )
-    classes = symptoms.num_classes(rec)
+    classes = readings.num_classes(rec)
     if loss in CROSS_ENTROPY and CROSS_ENTROPY[loss] and activation == "sigmoid" and (classes or 0) > 2:
         yield ctx.finding(
             f"{_named(output)} applies sigmoid, but the loss {loss} compares one distribution over "
@@ -266,30 +274,53 @@ def output_loss_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             evidence=[Evidence(m.OUTPUT_ACTIVATION, "sigmoid", "softmax")],
         )
     if loss in CROSS_ENTROPY and activation is not None and activation not in READABLE_BY_CROSS_ENTROPY:
-        severity, outcome = symptoms.gated(rec)
         yield ctx.finding(
             f"{_named(output)} applies {activation} before the cross-entropy {loss}: its outputs "
             "are neither logits (any real number) nor probabilities (in (0, 1)), so the loss "
-            f"cannot read them as either. {outcome}",
+            f"cannot read them as either.",
             f"End a classifier with a linear layer and {_loss_class(loss)}(from_logits=True), or "
             f"with {'softmax' if CROSS_ENTROPY[loss] else 'sigmoid'} and from_logits=False.",
-            severity=severity,
             **where,
             evidence=[Evidence(m.OUTPUT_ACTIVATION, activation, "linear, softmax or sigmoid")],
         )
     fractions = rec.meta.get(m.CLASS_FRACTIONS) or []
     if rec.meta.get(m.TASK) == "multiclass" and units and 1 < len(fractions) < units:
-        severity, outcome = symptoms.gated(rec)
         yield ctx.finding(
             f"{_named(output)} has {units} units but the labels hold {len(fractions)} classes "
             f"(0-{len(fractions) - 1}): {units - len(fractions)} outputs stand for classes that "
-            f"never occur. {outcome}",
+            f"never occur.",
             f"Give the output layer one unit per class: Dense({len(fractions)}, ...).",
-            severity=severity,
             **where,
             evidence=[Evidence("output_units", units, f"{len(fractions)} (the classes)")],
         )
-    stats = rec.meta.get(m.TARGET_STATS) or symptoms.label_facts(rec).get("stats") or {}
+    if rec.meta.get(m.UNGUARDED_LOG) and activation in ("softmax", "sigmoid"):
+        broke = readings.loss_non_finite(rec)
+        yield ctx.finding(
+            f"the loss takes the log of the {activation} outputs as they are: a probability that "
+            "underflows to 0 gives log(0) = -inf, and 0 * -inf = NaN"
+            + (", which is what happened: the loss became NaN." if broke else "; it has not happened in this run yet."),
+            "Compute the cross-entropy from the logits: tf.nn.softmax_cross_entropy_with_logits(labels=y, "
+            "logits=logits) (or sigmoid_cross_entropy_with_logits), which never takes log(0); or at least "
+            "tf.log(tf.clip_by_value(p, 1e-10, 1.0)).",
+            severity=None if broke else Severity.WARNING,
+            certain=broke,
+            **where,
+            evidence=[Evidence(m.UNGUARDED_LOG, "True", "a clip or epsilon before the log")],
+        )
+    squared = loss in ("mean_squared_error", "mean_absolute_error", "mse", "mae")
+    class_fractions = rec.meta.get(m.CLASS_FRACTIONS) or []
+    if squared and activation in ("softmax", "sigmoid") and len(class_fractions) > 2:
+        yield ctx.finding(
+            f"{_named(output)} applies {activation} to {len(class_fractions)} class outputs trained with "
+            f"{loss}: a squared error on probabilities gives the wrong classes almost no gradient once "
+            "they saturate (a probability near 0 for the true class moves the loss by little), so the "
+            "model learns slowly and stalls.",
+            "Train a classifier with a cross-entropy: linear logits with "
+            "softmax_cross_entropy_with_logits (TF1) or SparseCategoricalCrossentropy(from_logits=True).",
+            **where,
+            evidence=[Evidence(m.LOSS_NAME, loss, "a cross-entropy for classes")],
+        )
+    stats = rec.meta.get(m.TARGET_STATS) or readings.label_facts(rec).get("stats") or {}
     if rec.meta.get(m.TASK) == "regression" and activation in BOUNDS and "min" in stats:
         low, high = BOUNDS[activation]
         if stats["min"] < low or stats["max"] > high:
@@ -298,17 +329,13 @@ def output_loss_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
                 f"({low:g}, {high:g}), but the regression targets range from {stats['min']:.4g} to "
                 f"{stats['max']:.4g} (mean {stats['mean']:.4g}): the model can never output"
             )
-            if low < stats["mean"] < high:
-                severity, outcome = symptoms.gated(rec)
-                message += f" the targets outside that range. {outcome}"
-            else:
-                severity = Severity.ERROR
-                message += " most of them."
+            reachable = low < stats["mean"] < high
+            message += " the targets outside that range." if reachable else " most of them."
             yield ctx.finding(
                 message,
                 "Use a linear output (no activation) for regression and standardize the targets: "
                 "(y - mean) / std; keep a bounded activation only for targets scaled into its range.",
-                severity=severity,
+                certain=not reachable,
                 **where,
                 evidence=[
                     Evidence("target_min", stats["min"], f">= {low:g}"),
@@ -322,7 +349,9 @@ def output_loss_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "linear-stack",
     Severity.ERROR,
     "Consecutive layers have no nonlinearity between them and collapse into one linear map.",
-    requires={m.WIRING},
+    tier="defect",
+    gated=True,
+    requires={m.LAYERS},
 )
 def linear_stack(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag dense or convolution layers that follow each other with no activation in between.
@@ -372,14 +401,12 @@ def linear_stack(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         names = ", ".join(f"`{member.name}`" for member in chain)
         last = chain[-1]
         then = f", then {last.activation}" if last.activation != "linear" else ""
-        severity, outcome = symptoms.gated(rec)
         yield ctx.finding(
             f"layers {names} follow each other with no nonlinearity in between: together they "
             f"compute one linear map{then}, so the {len(chain)} layers can learn nothing a single "
-            f"one could not. {outcome}",
+            f"one could not.",
             "Give every hidden layer an activation, e.g. "
             f"{layer.kind}(..., activation='relu') for `{layer.name}`.",
-            severity=severity,
             layer=layer.name,
             source=layer.source,
             evidence=[Evidence("activation", member.activation, "a nonlinearity", member.name) for member in chain[:-1]],
@@ -391,6 +418,7 @@ def linear_stack(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "label-format",
     Severity.ERROR,
     "One-hot labels are given to a sparse loss, or integer labels to a categorical one.",
+    tier="defect",
     requires={m.LABELS},
     applies=lambda rec: m.LABELS in rec.meta,
 )
@@ -414,11 +442,11 @@ def label_format(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     ``sparse_categorical_crossentropy`` for integers (or convert: ``y.argmax(axis=1)``,
     ``keras.utils.to_categorical(y, C)``).
     """
-    labels = symptoms.label_facts(rec)
+    labels = readings.label_facts(rec)
     given, expected = labels.get("given"), labels.get("expected")
     if not labels.get("converted") or {given, expected} != {"one-hot", "integer"}:
         return
-    loss, classes = rec.meta.get(m.LOSS_NAME), symptoms.num_classes(rec)
+    loss, classes = rec.meta.get(m.LOSS_NAME), readings.num_classes(rec)
     if given == "one-hot":
         message = (
             f"the labels are one-hot vectors ({classes} columns), but the loss {loss} expects "
@@ -443,4 +471,157 @@ def label_format(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         message + " netdoctor converted them to run this diagnosis; your own fit() cannot.",
         fix,
         evidence=[Evidence("label_format", given, expected)],
+    )
+
+
+@rule(
+    "ND506",
+    "excessive-dropout",
+    Severity.ERROR,
+    "Dropout rates so high that too little of the signal reaches the output in training.",
+    tier="cause",
+    gated=True,
+    requires={m.LAYERS},
+    max_rate=0.5,
+)
+def excessive_dropout(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag dropout layers that drop most of their inputs.
+
+    **What it checks.** The rate of every dropout layer (``Dropout``, ``SpatialDropout*``,
+    ``GaussianDropout``, ``AlphaDropout``) the model has. It fires when a rate is above
+    ``max_rate``, and reports the share of the signal that the dropout layers together let
+    through in training (the product of their keep rates).
+
+    **Why it matters.** Dropout keeps each input with probability ``1 - rate`` in training. At
+    0.9 only a tenth of the units take part in each step, the gradient is mostly noise, and
+    behind three such layers a thousandth of the signal is left: the network cannot fit even its
+    training data. Rates above 0.5 are rarely useful (0.5 is the classic value for fully
+    connected layers, 0.1-0.3 for convolutions).
+
+    **Example.** ``Dropout(0.9)`` after each of three hidden layers of an MNIST MLP: held-out
+    accuracy 0.11.
+
+    **Fix.** Lower the rates to 0.2-0.5, or drop the dropout layers until the model learns.
+
+    **Options.** ``max_rate`` (default 0.5, UMLAUT's and DL Contract's bound).
+    """
+    dropouts = [layer for layer in rec.layers if layer.dropout is not None]
+    high = [layer for layer in dropouts if layer.dropout > ctx["max_rate"]]
+    if not high:
+        return
+    kept = float(np.prod([1 - layer.dropout for layer in dropouts]))
+    rates = ", ".join(f"`{layer.name}` drops {layer.dropout:.0%}" for layer in high)
+    yield ctx.finding(
+        f"dropout drops most of the signal: {rates} of its inputs in training; together the "
+        f"{len(dropouts)} dropout layer{'s' if len(dropouts) > 1 else ''} let {kept:.2g} of it through.",
+        f"Lower the dropout rates to 0.2-0.5 (Dropout({min(0.5, ctx['max_rate']):g})), or remove the "
+        "dropout layers until the model learns, then add them back.",
+        layer=high[0].name,
+        source=high[0].source,
+        evidence=[Evidence("dropout_rate", layer.dropout, f"<= {ctx['max_rate']:g}", layer.name) for layer in high],
+    )
+
+
+@rule(
+    "ND507",
+    "excessive-regularization",
+    Severity.ERROR,
+    "The regularization penalty dominates the loss, or shrinks the weights toward zero.",
+    tier="cause",
+    gated=True,
+    requires={m.REGULARIZATION_LOSS},
+    max_share=0.5,
+    shrink=0.25,
+)
+def excessive_regularization(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag weight penalties so strong that minimizing them is what the model learns.
+
+    **What it checks.** The penalty of the model's regularizers (``model.losses``: L1/L2 on
+    kernels) at each sampled step, as a share of the loss Keras trains on (which includes it),
+    and the kernels' standard deviation from the first to the last sample. It fires when the
+    penalty is more than ``max_share`` of the loss over the second half of the run, or when a
+    regularized kernel shrinks below ``shrink`` of its initial spread.
+
+    **Why it matters.** The optimizer minimizes data loss plus penalty. With ``l2(0.5)`` on every
+    kernel the penalty of a freshly initialized MLP is larger than the data loss, and the
+    cheapest way down is to shrink every weight toward 0: the network ends predicting nearly the
+    same for every input. The high "initial loss" is the penalty, not bad predictions.
+
+    **Example.** ``kernel_regularizer=keras.regularizers.l2(0.5)`` on every layer: the penalty is
+    90% of the loss, kernels shrink from std 0.05 to 1e-4, held-out accuracy 0.11.
+
+    **Fix.** Lower the factors to 1e-4-1e-3 (``l2(1e-4)``), or remove the regularizers until the
+    model learns.
+
+    **Options.** ``max_share`` (default 0.5), ``shrink`` (default 0.25).
+    """
+    penalty = np.array([float(s.get(m.REGULARIZATION_LOSS, math.nan)) for s in rec.samples])
+    total = np.array([float(s.get(m.LOSS, math.nan)) for s in rec.samples])
+    known = np.isfinite(penalty) & np.isfinite(total) & (total > 0)
+    if not known.any():
+        return
+    later = known & (rec.sample_steps >= rec.steps / 2)
+    share = float(np.median(penalty[later] / total[later])) if later.any() else float(np.median(penalty[known] / total[known]))
+    regularized = [layer for layer in rec.kernel_layers if layer.l1 or layer.l2]
+    shrunk = []
+    for layer in regularized:
+        std = rec.layer_series(layer.name, m.KERNEL_STD)
+        std = std[np.isfinite(std)]
+        if std.size >= 2 and std[0] > 0 and std[-1] < ctx["shrink"] * std[0]:
+            shrunk.append((layer, float(std[0]), float(std[-1])))
+    if share <= ctx["max_share"] and not shrunk:
+        return
+    factors = ", ".join(
+        f"`{layer.name}` " + " and ".join(f"{kind}({value:g})" for kind, value in (("l1", layer.l1), ("l2", layer.l2)) if value)
+        for layer in regularized
+    )
+    parts = []
+    if share > ctx["max_share"]:
+        parts.append(f"the regularization penalty is {share:.0%} of the loss over the second half of the run")
+    if shrunk:
+        layer, start, end = shrunk[0]
+        parts.append(f"the weights of `{layer.name}` shrank from std {start:.2g} to {end:.2g}")
+    yield ctx.finding(
+        "the regularization overwhelms the data: " + "; ".join(parts) + (f". Regularizers: {factors}." if factors else "."),
+        "Lower the regularization factors to 1e-4-1e-3 (kernel_regularizer=keras.regularizers.l2(1e-4)), "
+        "or remove them until the model learns, then add them back.",
+        layer=(shrunk[0][0].name if shrunk else regularized[0].name if regularized else None),
+        evidence=[Evidence("regularization_share", share, f"<= {ctx['max_share']:g}")]
+        + [Evidence(m.KERNEL_STD, end, f">= {ctx['shrink']:g} x {start:.2g}", layer.name) for layer, start, end in shrunk],
+    )
+
+
+@rule(
+    "ND508",
+    "batch-covers-dataset",
+    Severity.ERROR,
+    "The batch size is at least the number of training examples: one step per epoch.",
+    tier="cause",
+    gated=True,
+    requires={m.BATCH_SIZE, m.TRAIN_EXAMPLES},
+)
+def batch_covers_dataset(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag a batch that holds the whole training set.
+
+    **What it checks.** The batch size the program trains with against the number of training
+    examples. It fires when the batch is at least as large as the data.
+
+    **Why it matters.** With the whole data set in every batch, each epoch is a single step:
+    a run of a few epochs takes a handful of updates, where mini-batches of 32-256 would take
+    hundreds, and the noise of mini-batches that helps escape poor regions is gone. Such a run
+    ends long before the model has learned; it looks like a model that cannot learn.
+
+    **Example.** ``model.fit(x, y, batch_size=len(x), epochs=5)``: 5 steps in all.
+
+    **Fix.** Use mini-batches (``batch_size=32`` to 256) so that each epoch takes many steps;
+    keep full batches only with many epochs and a larger learning rate.
+    """
+    batch, examples = rec.meta.get(m.BATCH_SIZE), rec.meta.get(m.TRAIN_EXAMPLES)
+    if not (isinstance(batch, int) and isinstance(examples, int)) or examples <= 0 or batch < examples:
+        return
+    yield ctx.finding(
+        f"each batch holds the whole training set: batch size {batch:,} for {examples:,} examples, so "
+        f"every epoch is one step and the run took {rec.steps:,} steps in all.",
+        "Use mini-batches (batch_size=32 to 256) so that each epoch takes many steps.",
+        evidence=[Evidence(m.BATCH_SIZE, batch, f"< {examples:,} (the training examples)")],
     )

@@ -8,71 +8,111 @@ from collections.abc import Iterator
 import numpy as np
 
 from netdoctor import metrics as m
+from netdoctor import readings
 from netdoctor.findings import Evidence, Finding, Severity
 from netdoctor.recording import Recording
-from netdoctor.rules import symptoms
 from netdoctor.rules.registry import RuleContext, rule
 
-DIAGNOSE_FIX = (
-    "The other findings name the likely cause. Otherwise check, in this order: the learning "
-    "rate (Adam's default 1e-3 is a safe start), random kernel initialization, labels that match "
-    "the loss (sparse_categorical_crossentropy for integer labels, categorical_crossentropy for "
-    "one-hot), an output layer that matches the task (softmax with one unit per class, sigmoid "
-    "for binary), and inputs scaled to about [0, 1]."
+CLASSIFIER_CHECKS = (
+    "the learning rate (Adam's default 1e-3 is a safe start), random kernel initialization, labels "
+    "that match the loss (sparse_categorical_crossentropy for integer labels, "
+    "categorical_crossentropy for one-hot) and match the inputs (shuffled together), an output "
+    "layer that matches the task (one unit per class with softmax, or sigmoid for binary), and "
+    "inputs scaled to about [0, 1]"
 )
+REGRESSION_CHECKS = (
+    "the learning rate (Adam's default 1e-3 is a safe start), random kernel initialization, a "
+    "linear output layer (no activation), targets standardized to mean 0 and std 1, and inputs "
+    "standardized with training-set statistics"
+)
+
+
+def fallback_fix(rec: Recording) -> str:
+    """What to check when no finding names a cause, for the run's task."""
+    checks = REGRESSION_CHECKS if rec.meta.get(m.TASK) == "regression" else CLASSIFIER_CHECKS
+    return f"Any cause found is reported above. Otherwise check, in this order: {checks}."
+
+
+def _outcome_evidence(outcome: readings.Outcome) -> list[Evidence]:
+    name = f"{outcome.on.replace('-', '_')}_{outcome.measure}"
+    evidence = [Evidence(name, outcome.value, "")]
+    if outcome.trivial is not None:
+        evidence.append(Evidence(f"trivial_{outcome.measure}", outcome.trivial, "the reference to beat"))
+    if outcome.linear is not None:
+        evidence.append(Evidence(f"linear_{outcome.measure}", outcome.linear, "a linear model, same data"))
+    return evidence
 
 
 @rule(
     "ND401",
     "loss-not-decreasing",
     Severity.ERROR,
-    "The training loss did not fall over the run.",
+    "The loss ends no lower than a trivial predictor's: the model learned nothing.",
+    tier="outcome",
     requires={m.LOSS},
     central=True,
-    min_relative_decrease=symptoms.MIN_RELATIVE_DECREASE,
+    min_relative_decrease=readings.MIN_RELATIVE_DECREASE,
 )
 def loss_not_decreasing(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
-    """Flag a run whose training loss ends about where it started.
+    """Flag a run whose loss ends where a predictor that ignores the inputs would be.
 
-    **What it checks.** The mean training loss over the first steps (up to 10) against the mean
-    over the last tenth of the run. It fires when the loss fell by less than
-    ``min_relative_decrease`` of its starting value, or rose. A loss that became NaN or Inf is
-    left to ND303 (non-finite-values).
+    **What it checks.** The run's final loss (on held-out data where it has some, else the mean
+    training loss over the last tenth of the run) against the loss of the trivial predictor on
+    the same data: predicting the class frequencies (cross-entropy) or the mean (squared
+    error). It fires when the final loss is not at least 10% below it. Where the observer could
+    not measure the reference, it fires when the smoothed training loss fell by less than
+    ``min_relative_decrease`` of its start. A loss that became NaN or Inf is left to ND303.
 
-    **Why it matters.** Falling training loss is the most basic sign that a model learns. Any
-    model with enough capacity can lower its training loss; when it stays flat, the gradients do
-    not reach the weights or do not point anywhere useful, and no amount of training will help.
+    **Why it matters.** Falling loss is the most basic sign that a model learns, but a loss that
+    falls from a spike of its own making (huge first predictions) to the trivial level has
+    learned nothing: any model can reach the loss of ignoring its inputs. Judged against the
+    trivial predictor, "the loss fell" means something.
 
-    **Example.** A zero-initialized ReLU MLP on MNIST: the loss sits at 2.30 (= ln 10, uniform
-    guessing over 10 classes) for the whole run.
+    **Example.** A zero-initialized ReLU MLP on MNIST: the loss sits at 2.30, the cross-entropy
+    of predicting the class frequencies, for the whole run.
 
     **Fix.** Look at the other findings for the cause (initialization, gradients, dead units);
     otherwise check the learning rate, the labels against the loss, and the output activation.
 
-    **Options.** ``min_relative_decrease`` (default 0.1): the smallest acceptable fall of the
-    loss, as a fraction of its starting value.
+    **Options.** ``min_relative_decrease`` (default 0.1): without a reference, the smallest
+    acceptable fall of the loss, as a fraction of its starting value.
     """
-    if symptoms.loss_non_finite(rec):
+    if readings.loss_non_finite(rec):
         return
-    decrease = symptoms.relative_decrease(rec)
-    if not math.isfinite(decrease) or decrease >= ctx["min_relative_decrease"]:
-        return
-    start, end = symptoms.loss_start_end(rec)
-    if round(decrease, 3) < 0:  # as displayed, so a flat loss never reads "rose by 0.0%"
-        change = f"rose by {-decrease:.1%}"
+    start, end = readings.loss_start_end(rec)
+    held_out = rec.test_loss is not None and math.isfinite(rec.test_loss)
+    final = rec.test_loss if held_out else end
+    part = "held_out" if held_out and "held_out" in readings.references(rec) else "within"
+    trivial = readings.references(rec).get(part, {}).get("trivial_loss")
+    where = "held-out loss" if held_out else "final training loss"
+    if isinstance(trivial, (int, float)) and math.isfinite(trivial) and math.isfinite(final):
+        bar = (1 - readings.CHANCE_MARGIN) * trivial
+        if final < bar:
+            return
+        predictor = "the mean" if rec.meta.get(m.TASK) == "regression" else "the class frequencies"
+        message = (
+            f"the {where} is {final:.4g}, no better than the {trivial:.4g} of predicting {predictor} "
+            f"whatever the input; expected below {bar:.4g}. {readings.describe_loss_change(rec).capitalize()}."
+        )
+        evidence = [Evidence(where.replace(" ", "_"), final, f"< {bar:.4g}"), Evidence("trivial_loss", trivial, "")]
     else:
-        change = f"fell by only {max(decrease, 0.0):.1%}"
-    yield ctx.finding(
-        f"the training loss {change} over {rec.steps:,} steps: {start:.4g} at the start, "
-        f"{end:.4g} at the end; expected it to fall by at least {ctx['min_relative_decrease']:.0%}.",
-        DIAGNOSE_FIX,
-        step=rec.steps - 1 if rec.steps else None,
-        evidence=[
+        decrease = readings.relative_decrease(rec)
+        if not math.isfinite(decrease) or decrease >= ctx["min_relative_decrease"]:
+            return
+        change = "rose" if round(decrease, 3) < 0 else "fell by only " + _share(decrease)
+        message = (
+            f"the training loss {change} over {rec.steps:,} steps: {readings.describe_loss_change(rec)}; "
+            f"expected it to fall by at least {ctx['min_relative_decrease']:.0%}."
+        )
+        evidence = [
             Evidence("loss_start", start, ""),
             Evidence("loss_end", end, f"<= {start * (1 - ctx['min_relative_decrease']):.4g}"),
-            Evidence("relative_decrease", decrease, f">= {ctx['min_relative_decrease']:.3g}"),
-        ],
-    )
+        ]
+    yield ctx.finding(message, fallback_fix(rec), step=rec.steps - 1 if rec.steps else None, evidence=evidence)
+
+
+def _share(fraction: float) -> str:
+    return f"{max(fraction, 0.0):.1%}"
 
 
 @rule(
@@ -80,18 +120,19 @@ def loss_not_decreasing(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "chance-accuracy",
     Severity.ERROR,
     "A classifier's accuracy is no better than always guessing the most frequent class.",
+    tier="outcome",
     requires={m.ACCURACY, m.TASK},
     central=True,
-    applies=symptoms.is_classifier,
-    margin=0.1,
+    applies=readings.is_classifier,
 )
 def chance_accuracy(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag a classifier that ends no better than guessing.
 
-    **What it checks.** The test accuracy (the last evaluation), or the mean training accuracy
-    over the last tenth of the run when there was no evaluation, against the chance level: the
-    share of the most frequent class (1/C for C balanced classes). It fires when the accuracy
-    is below ``chance + margin * (1 - chance)``. Regression runs are skipped.
+    **What it checks.** The held-out accuracy (the last evaluation), or the mean training
+    accuracy over the last tenth of the run when there was no evaluation, against the accuracy of
+    always predicting the most frequent class, measured on the same data (1/C for C balanced
+    classes). It fires when the accuracy is within a tenth of the way from that to perfect.
+    Regression runs are skipped.
 
     **Why it matters.** A classifier at chance has learned nothing about its inputs: it predicts
     one class, or noise. Accuracy is what the model is for, so this is the symptom that makes
@@ -102,38 +143,74 @@ def chance_accuracy(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
 
     **Fix.** Look at the other findings for the cause; otherwise check that the labels match
     the loss and the output layer, and that the inputs are scaled and shuffled.
-
-    **Options.** ``margin`` (default 0.1): how far towards perfect accuracy, as a share of the
-    way from chance to 1, the accuracy must get to count as learning.
     """
-    if not symptoms.is_classifier(rec):
+    outcome = readings.outcome(rec)
+    if outcome.measure != m.ACCURACY or outcome.kind != readings.FAILS:
         return
-    chance = symptoms.chance_accuracy(rec)
-    evaluated = rec.test_accuracy is not None
-    accuracy = rec.test_accuracy if evaluated else symptoms.final_train_accuracy(rec)
-    if not symptoms.at_chance(accuracy, chance, ctx["margin"]):
-        return
-    bar = chance + ctx["margin"] * (1 - chance)
-    fractions = rec.meta.get(m.CLASS_FRACTIONS)
-    classes = symptoms.num_classes(rec) or len(fractions)
-    if fractions:
-        level = f"always predicting the most frequent class scores {chance:.3f}"
-    else:
-        level = f"chance is 1/{classes} = {chance:.3f}"
-    which = "test accuracy" if evaluated else "final training accuracy"
-    if evaluated:
-        step = next(e[m.STEP] for e in reversed(rec.evals) if e.get(m.ACCURACY) is not None)
-    else:
-        step = rec.steps - 1
+    bar = outcome.trivial + readings.CHANCE_MARGIN * (1 - outcome.trivial)
+    step = rec.evals[-1][m.STEP] if outcome.on == "held-out" else rec.steps - 1
     yield ctx.finding(
-        f"{which} {accuracy:.3f} is at chance level for {classes} classes: {level}; expected "
-        f"above {bar:.3f}.",
-        DIAGNOSE_FIX,
+        f"the {outcome.on} accuracy {outcome.value:.3f} is no better than always predicting the most "
+        f"frequent class ({outcome.trivial:.3f} on the same data); expected above {bar:.3f}."
+        + _linear_clause(outcome),
+        fallback_fix(rec),
         step=step,
-        evidence=[
-            Evidence(which.replace(" ", "_"), accuracy, f"> {bar:.3f}", step=step),
-            Evidence("chance_accuracy", chance, ""),
-        ],
+        evidence=_outcome_evidence(outcome),
+    )
+
+
+def _linear_clause(outcome: readings.Outcome) -> str:
+    if outcome.linear is None:
+        return ""
+    return f" A linear model fitted on the same training data scores {_figure(outcome, outcome.linear)}."
+
+
+def _figure(outcome: readings.Outcome, value: float) -> str:
+    return f"{value:.3f}" if outcome.measure == m.ACCURACY else f"{value:.4g}"
+
+
+@rule(
+    "ND404",
+    "learns-badly",
+    Severity.ERROR,
+    "The model learns, but far less than a linear model does on the same data.",
+    tier="outcome",
+    requires={m.REFERENCES},
+    applies=lambda rec: rec.meta.get(m.TASK) is not None,
+)
+def learns_badly(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag a model that ends well below a linear model fitted on the same data.
+
+    **What it checks.** The run's final held-out accuracy (classifiers) or loss (regression),
+    against two references the observer measures on the same data: the trivial predictor and a
+    linear model (ridge regression on standardized inputs, closed form). It fires when the
+    model recovers less than 75% of the linear model's gain over the trivial predictor. Runs at
+    the trivial level are left to ND401 and ND402.
+
+    **Why it matters.** "Above chance" is not "healthy": an MLP trained with Adam at a learning
+    rate of 0.1 ends between 20 and 47% on MNIST, where a logistic regression reaches about 85%
+    and the same MLP at 1e-3 about 94%. A network that cannot beat a linear model on its own
+    data has a problem that more epochs will not fix; the other findings usually name it.
+
+    **Example.** ``Adam(learning_rate=0.1)`` on an MNIST MLP: held-out accuracy 0.37, a linear
+    model 0.82.
+
+    **Fix.** Look at the other findings for the cause: the learning rate and the optimizer, the
+    initialization, dropout and regularization, the scale of the inputs.
+    """
+    outcome = readings.outcome(rec)
+    if outcome.kind != readings.BADLY:
+        return
+    gain = (outcome.value - outcome.trivial) / (outcome.linear - outcome.trivial)
+    noun = m.ACCURACY if outcome.measure == m.ACCURACY else m.LOSS
+    yield ctx.finding(
+        f"the model learns, but badly: its {outcome.on} {noun} is {_figure(outcome, outcome.value)}, where a linear "
+        f"model fitted on the same training data scores {_figure(outcome, outcome.linear)} and a predictor that "
+        f"ignores the inputs {_figure(outcome, outcome.trivial)}: it recovers {gain:.0%} of what the linear model "
+        f"gains over that; expected at least {readings.LINEAR_SHARE:.0%}.",
+        fallback_fix(rec),
+        step=rec.steps - 1 if rec.steps else None,
+        evidence=_outcome_evidence(outcome),
     )
 
 
@@ -142,6 +219,9 @@ def chance_accuracy(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "diverging-loss",
     Severity.ERROR,
     "The training loss rises, or swings ever wider, as training goes on.",
+    tier="mechanism",
+    gated=True,
+    explained_by={"ND206", "ND209", "ND601", "ND202"},
     requires={m.LOSS},
     windows=10,
     min_rise=0.5,
@@ -214,13 +294,11 @@ def diverging_loss(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     message = "the training loss diverges: " + "; and ".join(clauses) + "."
     if bad.size:
         message += f" It became non-finite at step {bad[0]} (see ND303)."
-    severity, outcome = symptoms.gated(rec)
     yield ctx.finding(
-        f"{message} {outcome}",
+        message,
         "Lower the learning rate 3-10x or let a schedule decay it, clip gradients "
         "(keras.optimizers.SGD(learning_rate=..., clipnorm=1.0)), and normalize the inputs and "
         "regression targets.",
-        severity=severity,
         step=int(bounds[-1] - 1),
         evidence=evidence,
     )

@@ -1,4 +1,14 @@
-"""The rule registry: the ``@rule`` decorator, rule metadata and the context a rule runs in."""
+"""The rule registry: the ``@rule`` decorator, rule metadata and the context a rule runs in.
+
+The severity policy lives in the metadata, and the judge applies it once:
+
+- ``gated``: what the rule finds is an error only when the run fails or learns badly; on a run
+  that learns it is a warning (a finding may say it is certain on its own instead);
+- ``explained_by``: the rules whose findings, when present, explain this one, so it is reported
+  as their consequence;
+- ``tier``: how directly a finding of the rule can explain a failure, from a defect certain on
+  its own to the outcome itself; root causes are ranked by it.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +22,11 @@ from netdoctor.recording import Recording
 
 CheckFunction = Callable[[Recording, "RuleContext"], Iterable[Finding]]
 Applies = Callable[[Recording], bool]
+
+#: Tiers, most direct first: a defect certain on its own (a wrong loss, unapplied gradients),
+#: a cause in the data or the hyperparameters, a mechanism that carries a cause to the
+#: outcome (dead units, exploding gradients), and the outcome itself.
+TIERS = ("defect", "cause", "mechanism", "outcome")
 
 #: Every registered rule by code. Filled by ``@rule`` when ``netdoctor.rules`` imports the families.
 REGISTRY: dict[str, Rule] = {}
@@ -33,6 +48,9 @@ class Rule:
     central: bool = False
     #: Whether the rule concerns this run at all (a classifier-only rule on a regression does not).
     applies: Applies | None = None
+    gated: bool = False
+    explained_by: frozenset[str] = frozenset()
+    tier: str = "mechanism"
 
     @property
     def family(self) -> str:
@@ -41,6 +59,13 @@ class Rule:
     @property
     def doc(self) -> str:
         return inspect.cleandoc(self.check.__doc__ or self.summary)
+
+    @property
+    def severity_policy(self) -> str:
+        """How the rule's severity is decided, in words."""
+        if self.gated:
+            return "error when the run fails or learns badly, warning otherwise"
+        return self.severity.value
 
     def run(self, recording: Recording, options: dict[str, Any] | None = None) -> list[Finding]:
         merged = {**self.options, **(options or {})}
@@ -74,7 +99,9 @@ class RuleContext:
         step: int | None = None,
         evidence: Iterable[Evidence] = (),
         source: str | None = None,
+        certain: bool = False,
     ) -> Finding:
+        """A finding of this rule; ``certain`` exempts it from the rule's gating."""
         return Finding(
             code=self.rule.code,
             name=self.rule.name,
@@ -85,6 +112,7 @@ class RuleContext:
             step=step,
             evidence=tuple(evidence),
             source=source,
+            gated=self.rule.gated and not certain and severity is None,
         )
 
 
@@ -97,18 +125,25 @@ def rule(
     requires: Iterable[str] = (),
     central: bool = False,
     applies: Applies | None = None,
+    gated: bool = False,
+    explained_by: Iterable[str] = (),
+    tier: str = "mechanism",
     **options: Any,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check function under ``code``. ``requires`` names the metrics it reads,
     ``central`` marks it as one a healthy verdict needs, ``applies`` says whether a run concerns
-    it; other keyword arguments are its options' defaults."""
+    it, ``gated``/``explained_by``/``tier`` set its severity policy; other keyword arguments are
+    its options' defaults."""
+    if tier not in TIERS:
+        raise ValueError(f"{code}: tier must be one of {', '.join(TIERS)}")
 
     def register(check: CheckFunction) -> CheckFunction:
         if code in REGISTRY:
             raise ValueError(f"rule code {code} registered twice")
         REGISTRY[code] = Rule(
-            code, name, severity, summary, check, dict(options), frozenset(requires), central, applies
-        )
+            code, name, severity, summary, check, dict(options), frozenset(requires), central, applies,
+            gated, frozenset(explained_by), tier,
+        )  # fmt: skip
         return check
 
     return register

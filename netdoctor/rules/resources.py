@@ -19,9 +19,12 @@ MB = 1e6
     "memory-growth",
     Severity.WARNING,
     "The training process's memory grows steadily, step after step.",
+    tier="mechanism",
+    explained_by={"ND701"},
     requires={m.MEMORY_RSS},
     warmup=0.1,
     min_rate=50_000,
+    min_total=50_000_000,
     min_steadiness=0.5,
 )
 def memory_growth(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
@@ -49,7 +52,8 @@ def memory_growth(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
 
     **Options.** ``warmup`` (default 0.1): share of the first steps left out.
     ``min_rate`` (default 50,000 bytes, i.e. 50 MB per 1,000 steps): the smallest growth per step
-    that counts. ``min_steadiness`` (default 0.5): how much of its early pace the growth must keep.
+    that counts. ``min_total`` (default 50 MB): the smallest growth over the run that counts.
+    ``min_steadiness`` (default 0.5): how much of its early pace the growth must keep.
     """
     points = [
         (int(s[m.STEP]), float(s[m.MEMORY_RSS]))
@@ -64,7 +68,7 @@ def memory_growth(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     middle = len(points) // 2
     early = (memory[middle] - memory[0]) / (steps[middle] - steps[0])
     late = (memory[-1] - memory[middle]) / (steps[-1] - steps[middle])
-    if late < ctx["min_rate"] or late < ctx["min_steadiness"] * early:
+    if late < ctx["min_rate"] or late < ctx["min_steadiness"] * early or memory[-1] - memory[0] < ctx["min_total"]:
         return
     yield ctx.finding(
         f"process memory grew steadily from {memory[0] / MB:,.0f} MB at step {int(steps[0])} to "

@@ -144,7 +144,7 @@ class SampleWriter:
             m.SAMPLE_LAYERS: layer_records,
             m.SAMPLE_VARIABLES: variable_records,
             m.MEMORY_RSS: resident_memory_bytes(),
-            **{key: value for key, value in extra.items() if value is not None},
+            **{key: _plain(value) for key, value in extra.items() if value is not None},
         }
         if loss is not None:
             fields[m.LOSS] = float(loss)
@@ -172,3 +172,11 @@ class SampleWriter:
         self._nonfinite_noted = True
         kind, layer, variable = where
         self.records.write("event", kind=m.NON_FINITE, where=kind, step=step, layer=layer, variable=variable)
+
+
+def _plain(value: Any) -> Any:
+    """A number as a Python number (tensors and numpy scalars included)."""
+    if isinstance(value, (int, float, str, bool)):
+        return value
+    array = np.asarray(value)
+    return array.item() if array.ndim == 0 else array.tolist()

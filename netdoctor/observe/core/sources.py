@@ -32,9 +32,14 @@ class Origin:
             statement = ast.parse(self.code).body[0]
         except (SyntaxError, IndexError):
             return None
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target = statement.targets[0]
-            return target.id if isinstance(target, ast.Name) else None
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if len(targets) == 1:
+                target = targets[0]
+                if isinstance(target, ast.Name):
+                    return target.id
+                if isinstance(target, ast.Attribute):  # self.w1 = tf.Variable(...)
+                    return target.attr
         return None
 
     def as_dict(self) -> dict[str, Any]:
@@ -59,7 +64,13 @@ def readable_names(named: dict[Any, tuple[str, Origin | None]]) -> dict[Any, str
         for key, (own, origin) in named.items()
     }
     counts = Counter(names.values())
-    return {key: name if counts[name] == 1 else named[key][0] for key, name in names.items()}
+    names = {key: name if counts[name] == 1 else named[key][0] for key, name in names.items()}
+    seen: Counter = Counter()
+    unique = {}
+    for key, name in names.items():  # eager TensorFlow names every unnamed variable "Variable"
+        seen[name] += 1
+        unique[key] = name if seen[name] == 1 else f"{name}_{seen[name] - 1}"
+    return unique
 
 
 class UserCode:

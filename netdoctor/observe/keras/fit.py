@@ -22,6 +22,7 @@ import tensorflow as tf
 
 from netdoctor import data as datasets
 from netdoctor import metrics as m
+from netdoctor.observe.core import references
 from netdoctor.observe.core.records import Records, SampleWriter, StepLimitReached, StepLog
 from netdoctor.observe.core.seam import Patches, PatchingObserver
 from netdoctor.observe.core.stream import MemoryWriter
@@ -35,12 +36,14 @@ from netdoctor.observe.keras.model_info import (
     variable_layers,
     wiring,
 )
-from netdoctor.observe.keras.probe import Probe, is_array, probe_batch
+from netdoctor.observe.keras.probe import Probe, is_array, probe_batch, regularization_loss
 from netdoctor.observe.keras.setup import LOSS_KINDS, loss_config, optimizer_facts
 from netdoctor.observe.tf.labels import BatchLabels
 from netdoctor.observe.tf.stats import KernelWatch
 from netdoctor.recording import Recording
 
+#: Keras's own loops besides fit, which the custom-loop observer must not mistake for the program's.
+KERAS_OWN_LOOPS = ("predict", "test_on_batch", "predict_on_batch")
 #: Keys under which Keras logs a compiled accuracy metric.
 ACCURACY_KEYS = ("accuracy", "acc", "sparse_categorical_accuracy", "categorical_accuracy", "binary_accuracy")
 #: The key of the loss in Keras's logs, and the prefix of held-out numbers.
@@ -61,6 +64,7 @@ class FitObserver(keras.callbacks.Callback):
         steps: StepLog | None = None,
         x: Any = None,
         y: Any = None,
+        validation: tuple[Any, Any] | None = None,
         batch_size: int | None = None,
         probe_size: int = 256,
         seed: int = 0,
@@ -70,6 +74,7 @@ class FitObserver(keras.callbacks.Callback):
         self.samples = samples
         self.steps = steps
         self.x, self.y = x, y
+        self.validation = validation
         self.batch_size = batch_size
         self.labels: BatchLabels | None = None
         self.probe_size = probe_size
@@ -123,7 +128,8 @@ class FitObserver(keras.callbacks.Callback):
                 probe_layers, variables = self._probe.measure()
                 for name, entry in probe_layers.items():
                     layers.setdefault(name, {}).update(entry)
-            self.samples.write(step, loss, layers, variables, **{m.BATCH_CLASSES: self.labels.read()[0]})
+            extra = {m.BATCH_CLASSES: self.labels.read()[0], m.REGULARIZATION_LOSS: regularization_loss(self.model)}
+            self.samples.write(step, loss, layers, variables, **extra)
             self._before = None
         self.steps.done(loss, accuracy)
 
@@ -138,9 +144,25 @@ class FitObserver(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None) -> None:
         self.steps.flush()
+        self._record_references()
         missing = self._probe.missing if self._probe is not None else set()
         self.records.write("meta", **{m.VARIABLES: describe_variables(self.model, missing)})
         self.release()
+
+    def _record_references(self) -> None:
+        """Trivial and linear references on the arrays given to ``fit``."""
+        if not (is_array(self.x) and is_array(self.y)) or self.model is None:
+            return
+        name, _ = loss_config(self.model.loss) if getattr(self.model, "loss", None) is not None else (None, None)
+        task = LOSS_KINDS.get(name, ("regression", False))[0] if name else None
+        x_test, y_test = self.validation or (None, None)
+        if not (is_array(x_test) and is_array(y_test)):
+            x_test = y_test = None
+        references.record(
+            self.records, np.asarray(self.x), np.asarray(self.y),
+            None if x_test is None else np.asarray(x_test), None if y_test is None else np.asarray(y_test),
+            task=task, loss=name, seed=self.seed,
+        )  # fmt: skip
 
     def release(self) -> None:
         """Undo what the observer changed on the model (idempotent)."""
@@ -186,14 +208,18 @@ class FitObserver(keras.callbacks.Callback):
         if isinstance(model.loss, (str, keras.losses.Loss)) or callable(model.loss):
             name, from_logits = loss_config(model.loss)
             task = LOSS_KINDS.get(name, ("regression", False))[0]
+            if task == "regression" and is_array(self.y) and np.ndim(self.y) == 2 and np.shape(self.y)[1] > 1:
+                if datasets.class_fractions(np.asarray(self.y)):
+                    task = "multiclass"  # one-hot labels, trained with a regression loss
             units = next((layer.units for layer in reversed(layers) if layer.units), None)
             facts.update({m.LOSS_NAME: name, m.FROM_LOGITS: from_logits, m.TASK: task})
             facts[m.NUM_CLASSES] = units if task == "multiclass" else 2 if task == "binary" else None
         if is_array(self.y):
             y = np.asarray(self.y)
-            if task in ("multiclass", "binary"):
-                facts[m.CLASS_FRACTIONS] = datasets.class_fractions(y)
-            elif task == "regression":
+            fractions = datasets.class_fractions(y)
+            if fractions and (task != "regression" or y.ndim == 2):  # one-hot rows are classes
+                facts[m.CLASS_FRACTIONS] = fractions
+            if task == "regression":
                 facts[m.TARGET_STATS] = datasets.describe(y)
         if self.batch_size is not None:
             facts[m.BATCH_SIZE] = self.batch_size
@@ -209,6 +235,19 @@ class FitObserver(keras.callbacks.Callback):
             if m.DATA not in self.records.meta_fields:
                 facts[m.DATA] = f"arrays passed to fit(): x {x.shape} {x.dtype}"
         return facts
+
+
+def _validation(arguments: dict[str, Any]) -> tuple[Any, Any] | None:
+    """The held-out (x, y) of a ``fit``: its ``validation_data``, or the last ``validation_split``
+    of the arrays, as Keras takes it."""
+    given = arguments.get("validation_data")
+    if isinstance(given, (tuple, list)) and len(given) >= 2:
+        return given[0], given[1]
+    split, x, y = arguments.get("validation_split") or 0.0, arguments.get("x"), arguments.get("y")
+    if split and is_array(x) and is_array(y):
+        cut = int(len(x) * (1 - split))
+        return np.asarray(x)[cut:], np.asarray(y)[cut:]
+    return None
 
 
 def _batch_size(arguments: dict[str, Any]) -> int | None:
@@ -255,6 +294,7 @@ class FitHook(PatchingObserver):
         self.seed = seed
         self.around_fit = around_fit
         self.interrupted = False  # the program left a fit early (sys.exit inside a callback)
+        self.fit_x: Any = None  # the training inputs of the last fit
 
     def patch(self, patches: Patches) -> None:
         fit = keras.Model.fit
@@ -272,10 +312,12 @@ class FitHook(PatchingObserver):
                 steps=hook.steps,
                 x=bound.arguments.get("x"),
                 y=bound.arguments.get("y"),
+                validation=_validation(bound.arguments),
                 batch_size=_batch_size(bound.arguments),
                 seed=hook.seed,
             )
             bound.arguments["callbacks"] = [*(given or []), observer]
+            hook.fit_x = bound.arguments.get("x")
             try:
                 with hook.around_fit():
                     return fit(*bound.args, **bound.kwargs)
@@ -290,6 +332,55 @@ class FitHook(PatchingObserver):
                 observer.release()
 
         patches.setattr(keras.Model, "fit", observed_fit)
+        for name in KERAS_OWN_LOOPS:
+            patches.setattr(keras.Model, name, self._paused(getattr(keras.Model, name)))
+        patches.setattr(keras.Model, "evaluate", self._evaluated(keras.Model.evaluate))
+        patches.setattr(keras.Model, "train_on_batch", self._counted(keras.Model.train_on_batch))
+
+    def _paused(self, method: Callable[..., Any]) -> Callable[..., Any]:
+        """``method`` (Keras's own evaluation), with the loop observer looking away."""
+        hook = self
+
+        def paused(model, *args, **kwargs):
+            with hook.around_fit():
+                return method(model, *args, **kwargs)
+
+        return paused
+
+    def _evaluated(self, evaluate: Callable[..., Any]) -> Callable[..., Any]:
+        """``evaluate``, its result recorded as a held-out evaluation when it is not on the data
+        the model was fit on."""
+        hook = self
+        signature = inspect.signature(evaluate)
+
+        def evaluated(model, *args, **kwargs):
+            with hook.around_fit():
+                result = evaluate(model, *args, **kwargs)
+            x = signature.bind(model, *args, **kwargs).arguments.get("x")
+            if hook.steps.steps and x is not None and x is not hook.fit_x:
+                numbers = {k: float(v) for k, v in model.get_metrics_result().items() if np.ndim(v) == 0}
+                accuracy = next((numbers[k] for k in ACCURACY_KEYS if k in numbers), None)
+                if KERAS_LOSS_KEY in numbers:
+                    hook.records.write(
+                        "eval", step=hook.steps.steps - 1, **{m.LOSS: numbers[KERAS_LOSS_KEY], m.ACCURACY: accuracy}
+                    )
+            return result
+
+        return evaluated
+
+    def _counted(self, train_on_batch: Callable[..., Any]) -> Callable[..., Any]:
+        """``train_on_batch``, each call counted as a training step with its loss."""
+        hook = self
+
+        def counted(model, *args, **kwargs):
+            hook.steps.start()
+            with hook.around_fit():
+                result = train_on_batch(model, *args, **kwargs)
+            first = result[0] if isinstance(result, (list, tuple)) else result
+            hook.steps.done(float(first) if isinstance(first, (int, float, np.floating)) else None)
+            return result
+
+        return counted
 
 
 class Recorder(FitObserver):

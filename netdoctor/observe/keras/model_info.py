@@ -161,9 +161,31 @@ def describe_layers(model: keras.Model) -> list[LayerInfo]:
                 feeds_trainable=feeds[id(layer)],
                 source=getattr(layer, "_netdoctor_source", None),
                 inbound=inbound[id(layer)],
+                dropout=_dropout_rate(layer),
+                **_regularization(layer),
             )
         )
     return infos
+
+
+def _dropout_rate(layer: keras.layers.Layer) -> float | None:
+    """The rate of a dropout layer (Dropout, SpatialDropout*, GaussianDropout, AlphaDropout)."""
+    if "Dropout" not in type(layer).__name__:
+        return None
+    rate = getattr(layer, "rate", None)
+    return float(rate) if isinstance(rate, (int, float)) else None
+
+
+def _regularization(layer: keras.layers.Layer) -> dict[str, float]:
+    """The L1/L2 factors of a layer's kernel regularizer."""
+    regularizer = getattr(layer, "kernel_regularizer", None)
+    if regularizer is None:
+        return {}
+    try:
+        config = regularizer.get_config()
+    except (AttributeError, NotImplementedError):
+        return {}
+    return {key: float(config[key]) for key in ("l1", "l2") if isinstance(config.get(key), (int, float)) and config[key]}
 
 
 def describe_variables(model: keras.Model, gradients_missing: set[str]) -> list[dict[str, Any]]:

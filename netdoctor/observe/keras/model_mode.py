@@ -14,6 +14,7 @@ import numpy as np
 from netdoctor import data as datasets
 from netdoctor import metrics as m
 from netdoctor.errors import DataError, TargetError, described, verb
+from netdoctor.observe.core import references
 from netdoctor.observe.core.records import Records
 from netdoctor.observe.core.seam import observing
 from netdoctor.observe.core.spec import RunSpec
@@ -131,6 +132,11 @@ def observe_model(
             m.NOTES: list(dataset.notes) + prepared.notes,
         },
     )
+    phase.name = "measuring the references"
+    references.record(
+        records, prepared.x_train, prepared.y_train, prepared.x_test, prepared.y_test,
+        task=prepared.task, loss=prepared.loss_name, seed=seed,
+    )  # fmt: skip
     phase.name = "training"
     trainer = Trainer(prepared, records, steps=steps, batch_size=batch_size, seed=seed)
     with observing([trainer]):

@@ -65,6 +65,12 @@ class Probe:
         return layers, variables
 
 
+def regularization_loss(model) -> tf.Tensor | None:
+    """The sum of the model's regularization penalties (``model.losses``), or None without any."""
+    penalties = list(model.losses)
+    return tf.add_n([tf.cast(p, tf.float32) for p in penalties]) if penalties else None
+
+
 def is_array(value: Any) -> bool:
     return isinstance(value, (np.ndarray, tf.Tensor))
 

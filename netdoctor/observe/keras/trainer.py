@@ -26,6 +26,7 @@ from netdoctor.observe.keras.model_info import (
     variable_layers,
     watched_layers,
 )
+from netdoctor.observe.keras.probe import regularization_loss
 from netdoctor.observe.keras.setup import Setup
 from netdoctor.observe.tf import stats
 from netdoctor.observe.tf.capture import ActivationCapture
@@ -149,7 +150,7 @@ class Trainer(PatchingObserver):
         outputs = self.capture.run(lambda: self.model(self.probe_x, training=False))
         for name, output in outputs.items():
             layers.setdefault(name, {}).update(stats.activation_stats(output, self.activations[name]))
-        return loss, self.accuracy(y, y_pred), layers, variables
+        return loss, self.accuracy(y, y_pred), layers, variables, regularization_loss(self.model)
 
     def _evaluate_batch(self, x, y):
         y_pred = self.model(x, training=False)
@@ -194,9 +195,10 @@ class Trainer(PatchingObserver):
             x, y = x_all[index], y_all[index]
             sampled = step in samples or step == stop_after
             if sampled:
-                loss, accuracy, layers, variables = self.instrumented_step(x, y)
+                loss, accuracy, layers, variables, penalty = self.instrumented_step(x, y)
                 pending.append((loss, accuracy))
-                self.samples.write(step, loss, layers, variables, **{m.BATCH_CLASSES: self._classes_in(y)})
+                extra = {m.BATCH_CLASSES: self._classes_in(y), m.REGULARIZATION_LOSS: penalty}
+                self.samples.write(step, loss, layers, variables, **extra)
             else:
                 pending.append(self.plain_step(x, y))
             if sampled or len(pending) >= FLUSH_EVERY or time.monotonic() - flushed_at > FLUSH_AFTER:

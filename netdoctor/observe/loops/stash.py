@@ -88,10 +88,9 @@ class Stash:
 
     def _slot(self, key: str, value: tf.Tensor) -> tf.Variable:
         slot = self._slots.get(key)
-        if slot is None:
-            shape = value.shape if value.shape.is_fully_defined() else tf.TensorShape(None)
+        if slot is None:  # scalars keep their shape; anything else may change size between calls
+            shape = value.shape if value.shape.rank == 0 else tf.TensorShape(None)
             with tf.init_scope():
-                initial = tf.fill(shape, math.nan) if shape.is_fully_defined() else tf.constant(math.nan)
-                slot = tf.Variable(initial, shape=shape, trainable=False, dtype=tf.float32)
+                slot = tf.Variable(tf.constant(math.nan), shape=shape, trainable=False, dtype=tf.float32)
             self._slots[key] = slot
         return slot

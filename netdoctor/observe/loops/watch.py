@@ -34,7 +34,7 @@ from netdoctor.observe.core.records import Records, SampleWriter, StepLog
 from netdoctor.observe.core.seam import Patches, PatchingObserver
 from netdoctor.observe.core.sources import UserCode
 from netdoctor.observe.keras import model_info
-from netdoctor.observe.keras.probe import Probe
+from netdoctor.observe.keras.probe import Probe, regularization_loss
 from netdoctor.observe.keras.setup import LOSS_KINDS, loss_config, optimizer_facts
 from netdoctor.observe.loops.functions import FunctionInfo, describe_variables_of, user_function
 from netdoctor.observe.loops.stash import Stash
@@ -117,19 +117,24 @@ class LoopWatch(PatchingObserver):
         self._names: dict[int, str] = {}
         self._kernel_of: dict[int, str] = {}  # id of a kernel variable -> layer name
         self._kernels: stats.KernelWatch | None = None
-        self._model: keras.Model | None = None
-        self._probe: Probe | None = None
-        self._probe_x: list[np.ndarray] = []
+        self._models: list[keras.Model] = []
+        self._described: list[dict[str, Any]] = []
+        self._outputs: dict[int, keras.Model] = {}  # id of a model call's output -> the model
+        self._probes: dict[int, Probe] = {}
+        self._probe_x: dict[int, list[np.ndarray]] = {}  # id of a Keras model -> inputs kept
         self._described_loss = False
+        self._described_output = False
         self._described_optimizer: set[int] = set()
         self._created: list[Any] = []  # origins of the variables created since the last step
         self._variable_origins: dict[int, Any] = {}  # id of a variable -> where the program created it
+        self._creation_order: dict[int, int] = {}  # id of a variable -> its place in creation order
         self.gradient_calls = 0
         self.iterations = 0
         self.applied = 0
         self.updates: Counter = Counter()
         self.gradient_variables: set[int] = set()
         self.updated_variables: set[int] = set()
+        self.missing_gradients: set[int] = set()  # asked about, never given a gradient (None)
         self.label_counts = np.zeros(0)  # labels of the sampled batches, by class
         self.batch_size: int | None = None
 
@@ -184,7 +189,9 @@ class LoopWatch(PatchingObserver):
             with watch._inside():
                 watch._next_iteration_event()
                 watch._capture_input(model, args[0])
-                return model_call(model, *args, **kwargs)
+                output = model_call(model, *args, **kwargs)
+                watch._outputs[id(output)] = model
+                return output
 
         def watched_loss_call(loss, y_true, y_pred, sample_weight=None):
             if watch._paused or watch._busy():
@@ -242,8 +249,11 @@ class LoopWatch(PatchingObserver):
             facts[m.BATCH_SIZE] = self.batch_size
         if self.label_counts.sum() > 0 and m.CLASS_FRACTIONS not in self.records.meta_fields:
             facts[m.CLASS_FRACTIONS] = (self.label_counts / self.label_counts.sum()).tolist()
-        if self._probe_x:
-            inputs = np.concatenate(self._probe_x)
+        missing = {self._names.get(key) for key in self.missing_gradients - self.gradient_variables}
+        if self._described and missing:
+            facts[m.VARIABLES] = [{**d, "gradient": "missing" if d["name"] in missing else d["gradient"]} for d in self._described]
+        if self._models and self._probe_x.get(id(self._models[0])):
+            inputs = np.concatenate(self._probe_x[id(self._models[0])])
             facts[m.INPUT_STATS] = datasets.describe(inputs)
             facts[m.INPUT_SHAPE] = list(inputs.shape[1:])
         if facts:
@@ -256,7 +266,11 @@ class LoopWatch(PatchingObserver):
 
     # ---- reentrancy -------------------------------------------------------------------------------
     def _busy(self) -> bool:
-        return getattr(self._local, "depth", 0) > 0
+        """Inside one of netdoctor's hooks, or tracing a function that is not the program's own
+        (Keras's evaluate, predict, ...): the calls seen there are not the loop's."""
+        if getattr(self._local, "depth", 0) > 0:
+            return True
+        return not self._calling and not tf.executing_eagerly()
 
     @contextmanager
     def _inside(self) -> Iterator[None]:
@@ -325,6 +339,7 @@ class LoopWatch(PatchingObserver):
         iteration, self._iteration = self._iteration, None
         if iteration is None or iteration.in_call:
             return
+        self._outputs.clear()
         self.iterations += 1
         if self.batch_size is None:  # the first batch's size: the last one of an epoch may be short
             batch = self.stash.get(_BATCH)
@@ -350,8 +365,7 @@ class LoopWatch(PatchingObserver):
                 variables.setdefault(name, {})[metric] = value
             for key, value in self.stash.sampled(_COSINE).items():
                 layers.setdefault(key[len(_COSINE) :], {})[m.UPDATE_COSINE] = value
-            probe = self._activation_probe()
-            if probe is not None:
+            for probe in self._activation_probes():
                 for name, entry in probe.measure()[0].items():
                     layers.setdefault(name, {}).update(entry)
         for kernel_id, layer in self._kernel_of.items():
@@ -365,6 +379,10 @@ class LoopWatch(PatchingObserver):
             self.label_counts += np.asarray(histogram, dtype=float)
         classes = self.stash.sampled(_CLASSES).get(_CLASSES)
         extra = {m.BATCH_CLASSES: None if classes is None or not np.isfinite(classes) else int(classes)}
+        if self._models:
+            with self.paused():
+                penalties = [regularization_loss(model) for model in self._models]
+            extra[m.REGULARIZATION_LOSS] = sum(float(p) for p in penalties if p is not None)
         self.samples.write(iteration.step, _value(iteration.loss), layers, variables, **extra)
 
     # ---- gradients ---------------------------------------------------------------------------------
@@ -374,7 +392,8 @@ class LoopWatch(PatchingObserver):
             return
         with tf.init_scope(), self.paused():
             self._describe([s for s, _ in trainable])
-        self.gradient_variables.update(self._key(source) for source, _ in trainable)
+        self.gradient_variables.update(self._key(s) for s, g in trainable if g is not None)
+        self.missing_gradients.update(self._key(s) for s, g in trainable if g is None)
         loss = tf.reduce_mean(tf.cast(target, tf.float32))
         if self._calling:  # tracing one of the program's functions
             info = self._calling[0]
@@ -499,6 +518,11 @@ class LoopWatch(PatchingObserver):
         self._next_iteration_event()
         task = LOSS_KINDS.get(name, ("regression", False))[0]
         y_true, y_pred = tf.convert_to_tensor(y_true), tf.convert_to_tensor(y_pred)
+        producer = self._outputs.get(id(y_pred))
+        y_true, y_pred = tf.convert_to_tensor(y_true), tf.convert_to_tensor(y_pred)
+        if producer is not None and not self._described_output:
+            self._described_output = True
+            self.records.write("meta", **{m.OUTPUT_ACTIVATION: model_info.output_activation(producer)})
         if not self._described_loss:
             self._described_loss = True
             classes = y_pred.shape[-1] if task == "multiclass" and y_pred.shape.rank else None
@@ -529,33 +553,35 @@ class LoopWatch(PatchingObserver):
 
     # ---- Keras models: the probe batch for activations ---------------------------------------------------
     def _capture_input(self, model: keras.Model, x: Any) -> None:
+        """Keep the first inputs each Keras model is called on, as its probe batch."""
         if isinstance(x, (dict, list, tuple)) or not hasattr(x, "shape"):
             return
-        if sum(len(batch) for batch in self._probe_x) >= PROBE_SIZE:
+        if sum(len(batch) for batch in self._probe_x.get(id(model), [])) >= PROBE_SIZE:
             return
         if tf.executing_eagerly():
-            self._keep_probe(np.asarray(x))
+            self._keep_probe(id(model), np.asarray(x))
         else:
-            self.stash.put_sampled(lambda: {_INPUT: tf.cast(x, tf.float32)})
+            self.stash.put_sampled(lambda: {f"{_INPUT}/{id(model)}": tf.cast(x, tf.float32)})
 
-    def _keep_probe(self, x: np.ndarray) -> None:
-        if x.ndim >= 1 and np.issubdtype(x.dtype, np.number):
-            kept = sum(len(batch) for batch in self._probe_x)
-            self._probe_x.append(x[: PROBE_SIZE - kept].astype(np.float32))
+    def _keep_probe(self, model: int, x: np.ndarray) -> None:
+        if x.ndim >= 1 and np.issubdtype(x.dtype, np.number) and np.all(np.isfinite(x)):
+            kept = self._probe_x.setdefault(model, [])
+            kept.append(x[: PROBE_SIZE - sum(len(batch) for batch in kept)].astype(np.float32))
 
-    def _activation_probe(self) -> Probe | None:
-        """The probe batch of the trained Keras model's inputs, once there is one."""
-        if self._model is None:
-            return None
-        if self._probe is None:
-            captured = self.stash.sampled(_INPUT).get(_INPUT)
-            if captured is not None and np.ndim(captured) >= 1 and np.all(np.isfinite(captured)):
-                self._keep_probe(np.asarray(captured))
-            if not self._probe_x:
-                return None
-            self._probe = Probe(self._model, self._patches, tf.constant(np.concatenate(self._probe_x)))
-            self.records.observed(m.ACTIVATIONS)
-        return self._probe
+    def _activation_probes(self) -> list[Probe]:
+        """A probe of each trained Keras model, on a batch of its own inputs once there is one."""
+        for model in self._models:
+            if id(model) in self._probes:
+                continue
+            key = f"{_INPUT}/{id(model)}"
+            captured = self.stash.sampled(key).get(key)
+            if captured is not None and np.ndim(captured) >= 1:
+                self._keep_probe(id(model), np.asarray(captured))
+            inputs = self._probe_x.get(id(model))
+            if inputs:
+                self._probes[id(model)] = Probe(model, self._patches, tf.constant(np.concatenate(inputs)))
+                self.records.observed(m.ACTIVATIONS)
+        return list(self._probes.values())
 
     # ---- what is trained ----------------------------------------------------------------------------------
     def _key(self, variable: Any) -> int:
@@ -572,38 +598,53 @@ class LoopWatch(PatchingObserver):
         if key == self._trained:
             return
         self._trained = key
-        model = self._model_of(variables)
-        if model is not None:
-            layers = model_info.describe_layers(model)
-            kernels = model_info.trained_kernels(model)
-            described = model_info.describe_variables(model, set())
-            facts = {
-                m.MODEL: model_info.model_summary(model, layers),
-                m.WIRING: model_info.wiring(model),
-                m.OUTPUT_ACTIVATION: model_info.output_activation(model),
-            }
-            self._names = {id(v): v.path for v in model.trainable_variables}
-            self._model = model
+        models = self._models_of(variables)
+        if models:
+            layers = [info for model in models for info in model_info.describe_layers(model)]
+            kernels = {name: k for model in models for name, k in model_info.trained_kernels(model).items()}
+            described = [d for model in models for d in model_info.describe_variables(model, set())]
+            summaries = [model_info.model_summary(model, model_info.describe_layers(model)) for model in models]
+            wirings = {model_info.wiring(model) for model in models}
+            facts = {m.MODEL: " + ".join(summaries), m.WIRING: "graph" if wirings == {"graph"} else "order"}
+            self._names = {id(v): v.path for model in models for v in model.trainable_variables}
+            self._models = models
+            self.records.observed(frozenset({m.REGULARIZATION_LOSS}))
         else:
+            variables = sorted(variables, key=lambda v: self._creation_order.get(id(v), len(self._creation_order)))
             origins = {id(v): self._origin_of(v) for v in variables}
             layers, kernels, described = describe_variables_of(variables, origins)
             facts = {m.MODEL: f"{len(layers)} trained parameter groups"}
             self._names = {id(v): d["name"] for v, d in zip(variables, described)}
         self._kernel_of = {self._key(kernel): name for name, kernel in kernels.items()}
         self._kernels = stats.KernelWatch(kernels, self.seed)
+        iteration = self._iteration
+        if iteration is not None and iteration.sampled and iteration.before is None:
+            iteration.before = self._kernels.before()  # still the initial weights: nothing ran yet
+        self._described = described
         self.samples.variable_layers.update({d["name"]: d["layer"] for d in described if d["layer"]})
         self.records.write(
             "meta", **{m.LAYERS: model_info.layer_dicts(layers), m.VARIABLES: described, **facts}
         )
         self.records.observed(self.provides)
 
-    def _model_of(self, variables: list[Any]) -> keras.Model | None:
-        """A Keras model in the script's globals that owns all the trained variables."""
+    def _models_of(self, variables: list[Any]) -> list[keras.Model]:
+        """The Keras models in the script's globals that hold the trained variables between them
+        (one model, or a backbone and a head), or none when some variable is no model's."""
         wanted = {self._key(v) for v in variables}
+        candidates = []
         for value in list(self.namespace.values()):
-            if isinstance(value, keras.Model) and wanted <= {id(v) for v in value.trainable_variables}:
-                return value
-        return None
+            if isinstance(value, keras.Model) and all(value is not c for c in candidates):
+                owned = wanted & {id(v) for v in value.trainable_variables}
+                if owned:
+                    candidates.append(value)
+        candidates.sort(key=lambda model: -len(wanted & {id(v) for v in model.trainable_variables}))
+        chosen, covered = [], set()
+        for model in candidates:
+            owned = wanted & {id(v) for v in model.trainable_variables}
+            if owned - covered:
+                chosen.append(model)
+                covered |= owned
+        return chosen if covered == wanted else []
 
     # ---- variables created while training --------------------------------------------------------------------
     def _count_variable(self, next_creator, **kwargs):
@@ -613,6 +654,7 @@ class LoopWatch(PatchingObserver):
             origin = self.user.origin(traceback.extract_stack())
             self._created.append(origin)
             self._variable_origins[id(variable)] = origin
+            self._creation_order[id(variable)] = len(self._creation_order)
         return variable
 
     def _origin_of(self, variable: Any) -> Any:

@@ -129,6 +129,12 @@ def any_nonfinite(tensor: tf.Tensor) -> tf.Tensor:
     return tf.logical_not(tf.reduce_all(tf.math.is_finite(tf.cast(tensor, tf.float32))))
 
 
+def _fan_in(kernel: Any) -> int:
+    """Rows of :func:`as_matrix` of the kernel: its incoming weights per unit."""
+    shape = [int(d) for d in kernel.shape]
+    return int(np.prod(shape[:-1])) if len(shape) >= 2 else int(np.prod(shape))
+
+
 class KernelStatistics:
     """Statistics of a set of kernels around a training step, built in the current context
     (eager, inside a ``tf.function``, or in a TF1 graph): :meth:`before` measures the kernels
@@ -138,10 +144,7 @@ class KernelStatistics:
         rng = np.random.default_rng(seed)
         self.kernels = dict(kernels)
         self.directions = {
-            name: tf.constant(
-                rng.standard_normal((SIGNATURE_DIRECTIONS, int(np.prod(kernel.shape[:-1])) if len(kernel.shape) >= 2 else 1)),
-                dtype=tf.float32,
-            )
+            name: tf.constant(rng.standard_normal((SIGNATURE_DIRECTIONS, _fan_in(kernel))), dtype=tf.float32)
             for name, kernel in self.kernels.items()
         }
 

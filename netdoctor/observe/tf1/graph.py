@@ -270,11 +270,14 @@ class LossHead:
     labels: tf.Tensor | None
     from_logits: bool
     activation: str  # what produced the prediction: linear, softmax, sigmoid, relu, ...
+    guarded: bool = True  # a hand-written log-loss clips its probabilities or adds an epsilon
 
     @property
     def task(self) -> str:
         if self.loss == "mean_squared_error":
-            return "regression"
+            labels = shape_of(self.labels) if self.labels is not None else None
+            one_hot = labels is not None and len(labels) == 2 and (labels[-1] or 0) > 1
+            return "multiclass" if one_hot and self.activation in ("softmax", "sigmoid") else "regression"
         return "binary" if self.loss == "binary_crossentropy" else "multiclass"
 
     @property
@@ -341,10 +344,12 @@ def loss_head(loss: tf.Tensor, tagged: dict[str, tuple[str, tf.Tensor, tf.Tensor
 def _log_loss(log: tf.Operation) -> LossHead | None:
     """A hand-written cross-entropy: the log of the prediction (or of 1 - prediction) times labels."""
     tensor = log.inputs[0]
+    guarded = False
     while tensor.op.type in GUARDS and tensor.op.inputs:
         inputs = [t for t in tensor.op.inputs if tensor_util.constant_value(t) is None]
         if len(inputs) != 1:
             break
+        guarded = guarded or len(inputs) < len(tensor.op.inputs)  # an epsilon or a clipping bound
         tensor = inputs[0]
     if tensor.op.type == "Sub" and tensor_util.constant_value(tensor.op.inputs[0]) is not None:
         tensor = tensor.op.inputs[1]  # log(1 - p): the binary half of a log-loss
@@ -358,7 +363,7 @@ def _log_loss(log: tf.Operation) -> LossHead | None:
     shape = shape_of(tensor)
     binary = activation == "sigmoid" or (shape is not None and shape[-1] == 1)
     loss = "binary_crossentropy" if binary else "categorical_crossentropy"
-    return LossHead(loss, unwrapped(tensor), labels, False, activation)
+    return LossHead(loss, unwrapped(tensor), labels, False, activation, guarded)
 
 
 def _prediction_and_labels(operands: list[tf.Tensor]) -> tuple[tf.Tensor, tf.Tensor]:

@@ -145,7 +145,7 @@ def _class_of(tensor: tf.Tensor, sparse: bool) -> tf.Tensor:
 
 def _accuracy(head: LossHead) -> tf.Tensor:
     prediction, labels = head.prediction, head.labels
-    if labels is None:
+    if labels is None or (labels.shape.rank is not None and prediction.shape.rank is not None and labels.shape.rank > prediction.shape.rank):
         return tf.constant(math.nan)
     if head.task == "binary":
         threshold = 0.0 if head.from_logits else 0.5
@@ -362,7 +362,8 @@ class SessionWatch(PatchingObserver):
                 if np.issubdtype(classes.dtype, np.number) and np.all(classes == np.round(classes)):
                     self._label_counts.update(classes.astype(int).tolist())
             elif np.issubdtype(np.asarray(value).dtype, np.floating) and sum(len(a) for a in self._inputs) < INPUT_EXAMPLES:
-                self._inputs.append(np.asarray(value, dtype=np.float32).reshape(len(value), -1))
+                # a copy: a view would keep the program's whole epoch array alive
+                self._inputs.append(np.array(value, dtype=np.float32).reshape(len(value), -1))
 
     def _watch_growth(self, state: GraphState, step: int) -> None:
         """Report the ops added to the graph since the last run; the first training step sets
@@ -445,6 +446,7 @@ class SessionWatch(PatchingObserver):
                     m.TASK: head.task,
                     m.NUM_CLASSES: head.classes,
                     m.OUTPUT_ACTIVATION: head.activation,
+                    m.UNGUARDED_LOG: not head.guarded,
                 }
             )
         batch = _batch_size(feed_dict)
