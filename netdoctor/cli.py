@@ -299,7 +299,7 @@ def list_rules(
         return
     table = Table("Code", "Name", "Severity", "Summary", box=None, highlight=False)
     for r in rules:
-        table.add_row(r.code, r.name, r.severity.value, r.summary)
+        table.add_row(r.code, r.name, r.severity_policy, r.summary)
     make_console().print(table)
 
 
@@ -325,7 +325,7 @@ def show_rule(
         _write(json.dumps(_explain(found), indent=2), None)
         return
     options = "\n".join(f"- `{k.replace('_', '-')}` = `{v!r}`" for k, v in found.options.items())
-    text = f"# {found.name} ({found.code})\n\nSeverity: **{found.severity.value}**\n\n{found.doc}\n"
+    text = f"# {found.name} ({found.code})\n\nSeverity: **{found.severity_policy}**\n\n{found.doc}\n"
     if options:
         text += f"\n**Option defaults** (`[tool.netdoctor.rules.{found.name}]`):\n\n{options}\n"
     make_console().print(Markdown(text))
@@ -336,6 +336,10 @@ def _explain(rule) -> dict[str, Any]:
         "code": rule.code,
         "name": rule.name,
         "severity": rule.severity.value,
+        "severity_policy": rule.severity_policy,
+        "tier": rule.tier,
+        "explained_by": sorted(rule.explained_by),
+        "requires": sorted(rule.requires),
         "summary": rule.summary,
         "explanation": rule.doc,
         "options": rule.options,

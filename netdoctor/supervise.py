@@ -216,6 +216,7 @@ def observe(
         seed=seed,
         argv=list(argv or []),
         cwd=os.getcwd(),
+        planned=target.planned_steps,
     )
     deadline = None if timeout is None else time.monotonic() + timeout
     if _shared is not None and not echo_output:

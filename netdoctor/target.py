@@ -49,6 +49,7 @@ class Target:
     has_build_model: bool
     has_model: bool
     has_load_data: bool
+    planned_steps: int | None = None  # a script's training steps, where its loops say (range(N))
 
     @property
     def display(self) -> str:
@@ -94,6 +95,53 @@ def trains_at_top_level(tree: ast.Module) -> bool:
             seen.add(name)
             pending.extend(bodies.get(name, []))
     return False
+
+
+def _range_size(node: ast.AST, constants: dict[str, int]) -> int | None:
+    """N for ``range(N)`` (a literal, or a top-level name bound to one), else None."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range"):
+        return None
+    if len(node.args) != 1 or node.keywords:
+        return None
+    arg = node.args[0]
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, int):
+        return arg.value
+    if isinstance(arg, ast.Name):
+        return constants.get(arg.id)
+    return None
+
+
+def planned_steps(tree: ast.Module) -> int | None:
+    """The training steps a script's own loops plan: the product of the ``range(N)`` loops
+    around its first training call at top level (``for step in range(1000): sess.run(train)``).
+    None where a loop iterates anything else (a dataset, a generator) or there is none."""
+    constants = {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, int)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+    def within(statements: list[ast.stmt]) -> tuple[bool, int | None]:
+        """Whether a training call is found in ``statements``, and the steps its loops plan."""
+        for statement in statements:
+            if isinstance(statement, ast.For):
+                size = _range_size(statement.iter, constants)
+                found, inner = within(statement.body)
+                if found:
+                    return True, None if size is None or inner is None else size * inner
+                if _calls(statement)[1]:
+                    return True, size
+            elif isinstance(statement, (ast.With, ast.If)):
+                found, inner = within(statement.body)
+                if found:
+                    return True, inner
+        return False, None
+
+    top = [s for s in tree.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    found, steps = within(top)
+    return steps if found and steps and steps > 1 else None
 
 
 def _has_main_block(tree: ast.Module) -> bool:
@@ -142,4 +190,5 @@ def inspect_target(path: str | Path) -> Target:
         has_build_model=has_build_model,
         has_model=has_model,
         has_load_data="load_data" in functions,
+        planned_steps=planned_steps(tree) if mode == SCRIPT_MODE else None,
     )

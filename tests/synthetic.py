@@ -276,7 +276,7 @@ def _variables(
             )
             nonfinite_value = nonfinite_kernel if role == "kernel" else np.zeros(samples)
             metrics[name] = {"nonfinite_value": nonfinite_value}
-            if name not in missing:
+            if name not in missing and not np.all(np.isnan(grad)):  # NaN everywhere: not measured
                 metrics[name]["grad_norm"] = share * grad
                 metrics[name]["nonfinite_grad"] = (~np.isfinite(grad)).astype(float)
     return variables, metrics

@@ -92,3 +92,35 @@ def test_text_report_names_the_cause_and_the_fix(zero_init):
     assert "ND101 constant-weights" in text and "zero initialization" in text
     assert "fix:" in text and "he_normal" in text
     assert "\x1b[" not in text  # NO_COLOR and a pipe: no escape codes
+
+
+def test_zero_init_report_leads_with_its_cause_and_fits_on_a_screen(zero_init):
+    _, saved = zero_init
+    text = netdoctor("judge", str(saved)).stdout
+    lines = text.rstrip().splitlines()
+    assert len(lines) <= 50, len(lines)
+    assert lines[0].startswith("netdoctor: examples/zero_init.py is SICK — root cause ND101 constant-weights")
+    assert "root cause: ND101 constant-weights" in lines[-1] or "root cause: ND101 constant-weights" in lines[-2]
+    diagnosis = text[: text.index("Evidence")]
+    assert "a linear model on the same data scores" in diagnosis
+    assert "fix: Initialize kernels randomly" in diagnosis and text.count("fix:") == 1  # once, for the cause
+    assert "explains: ND102 symmetric-neurons" in diagnosis
+
+
+def test_numbers_agree_within_the_report(zero_init):
+    report = zero_init[0].report
+    summary, outcome = report["summary"], report["outcome"]
+    assert outcome["on"] == "held-out" and outcome["value"] == summary["test_accuracy"]
+    chance = next(f for f in report["findings"] if f["code"] == "ND402")
+    assert f"held-out accuracy {summary['test_accuracy']:.3f}" in chance["message"]
+    assert f"{summary['test_accuracy']:.3f}" in outcome["sentence"]
+    assert report["root_causes"] == ["ND101"]
+    assert all(f["explained_by"] == "ND101" for f in report["findings"][1:])
+
+
+def test_unscaled_pixels_are_named_first_in_the_fit_script():
+    run = netdoctor("check", str(EXAMPLES / "fit_script.py"), "--format", "json")
+    report = run.report
+    assert report["root_causes"][0] == "ND601"
+    assert report["findings"][0]["code"] == "ND601"
+    assert {f["explained_by"] for f in report["findings"][1:]} == {"ND601"}

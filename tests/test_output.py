@@ -142,8 +142,8 @@ def test_format_percent():
 def test_json_sick_report():
     data = strict_loads(render_json(sick_report(), "1.2.3"))
     assert set(data) == {
-        "schema_version", "tool", "target", "verdict", "findings", "not_checked", "summary", "layers",
-        "run", "settings", "incomplete_reason",
+        "schema_version", "tool", "target", "verdict", "root_causes", "outcome", "references", "findings",
+        "not_checked", "summary", "layers", "run", "settings", "incomplete_reason",
     }  # fmt: skip
     assert data["schema_version"] == 1
     assert data["tool"] == {"name": "netdoctor", "version": "1.2.3"}
@@ -205,7 +205,7 @@ def test_text_sick_report():
     assert "source: examples/zero_init.py:12" in text
     assert "kernel_min" in text and "spread > 0" in text
     assert text.rstrip().endswith(
-        f"Found 2 findings (1 error, 1 warning) in {TARGET}; root cause: ND101 constant-weights (zero initialization)"
+        f"Found 2 findings (1 error, 1 warning) in {TARGET}; root cause: ND101 constant-weights"
     )
 
 

@@ -81,3 +81,19 @@ def test_unusable_targets(tmp_path, name, content, message):
 def test_a_directory_is_refused(tmp_path):
     with pytest.raises(TargetError, match="is a directory"):
         inspect_target(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("source", "planned"),
+    [
+        ("for step in range(1000):\n    sess.run(train)\n", 1000),
+        ("EPOCHS = 5\nfor epoch in range(EPOCHS):\n    for batch in range(20):\n        step(batch)\n        opt.apply_gradients(g)\n", 100),
+        ("with tf.Session() as sess:\n    sess.run(init)\n    for i in range(300):\n        sess.run(train)\n", 300),
+        ("for x, y in dataset:\n    opt.apply_gradients(g)\n", None),  # the data decides
+        ("for epoch in range(3):\n    for x, y in dataset:\n        opt.apply_gradients(g)\n", None),
+    ],
+)
+def test_a_scripts_planned_steps_are_read_from_its_loops(tmp_path, source, planned):
+    path = tmp_path / "train.py"
+    path.write_text(source)
+    assert inspect_target(path).planned_steps == planned

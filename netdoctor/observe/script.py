@@ -68,7 +68,7 @@ def run_script(spec: RunSpec, records: Records, phase: Any) -> int:
     path, display, seed, limit = Path(spec.target), spec.display, spec.seed, spec.steps
     phase.name = "reading the script"
     tree = ast.parse(read_source(path), filename=str(path))
-    steps = StepLog(records, horizon=None, limit=limit)
+    steps = StepLog(records, horizon=spec.planned, limit=limit)
     samples = SampleWriter(records)
     user = UserCode(path, display)
 

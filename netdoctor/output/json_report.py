@@ -18,6 +18,23 @@ RUN_KEYS = (
 )  # fmt: skip
 
 
+def _outcome(report: Report) -> dict | None:
+    """The run's outcome against the references, as the diagnosis states it."""
+    outcome = report.outcome
+    if outcome is None:
+        return None
+    return {
+        "kind": outcome.kind,
+        "measure": outcome.measure,
+        "on": outcome.on,
+        "value": outcome.value,
+        "trivial": outcome.trivial,
+        "linear": outcome.linear,
+        "train_value": outcome.train_value,
+        "sentence": outcome.sentence,
+    }
+
+
 def render_json(report: Report, tool_version: str) -> str:
     """The report as indented JSON; NaN and infinities appear as strings, never raw."""
     rec = report.recording
@@ -32,6 +49,9 @@ def render_json(report: Report, tool_version: str) -> str:
         "tool": {"name": "netdoctor", "version": tool_version},
         m.TARGET: rec.meta.get(m.TARGET),
         "verdict": report.verdict.value,
+        "root_causes": [finding.code for finding in report.root_causes],
+        "outcome": _outcome(report),
+        m.REFERENCES: rec.meta.get(m.REFERENCES),
         "findings": [finding.to_dict() for finding in report.findings],
         "not_checked": [item.to_dict() for item in report.not_checked],
         "summary": summary,

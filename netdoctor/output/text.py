@@ -87,15 +87,8 @@ def summary_line(report: Report) -> str:
     found += f" in {target}"
     roots = report.root_causes
     if roots:
-        top = roots[0]
-        found += f"; root cause: {top.code} {top.name} ({_cause_words(top)})"
+        found += f"; root cause: {roots[0].code} {roots[0].name}"
     return found
-
-
-def _cause_words(finding: Finding) -> str:
-    """A few words for a cause: its message up to the first colon or full stop."""
-    words = finding.message.split(". ")[0].split(": ")[0]
-    return words if len(words) <= 60 else words[:57].rstrip() + "..."
 
 
 def _headline(finding: Finding) -> str:

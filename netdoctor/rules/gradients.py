@@ -471,7 +471,8 @@ def update_ratio(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     medians = {}  # layer -> median ratio after the warmup
     for layer in rec.kernel_layers:
         ratio = rec.layer_series(layer.name, m.UPDATE_RATIO)[later] if layer.trainable else np.zeros(0)
-        moving = ratio[np.isfinite(ratio) & (ratio > 0)]
+        gradient = rec.layer_series(layer.name, m.GRAD_NORM)[later] if layer.trainable else np.zeros(0)
+        moving = ratio[np.isfinite(ratio) & (ratio > 0) & ~(gradient == 0)]  # no gradient: ND203's
         if moving.size:
             medians[layer.name] = float(np.median(moving))
     if not medians:

@@ -556,7 +556,9 @@ def excessive_regularization(rec: Recording, ctx: RuleContext) -> Iterator[Findi
     **Options.** ``max_share`` (default 0.5), ``shrink`` (default 0.25).
     """
     penalty = np.array([float(s.get(m.REGULARIZATION_LOSS, math.nan)) for s in rec.samples])
-    total = np.array([float(s.get(m.LOSS, math.nan)) for s in rec.samples])
+    steps = rec.sample_steps
+    loss = rec.train_loss
+    total = np.array([float(loss[step]) if step < loss.size else math.nan for step in steps])
     known = np.isfinite(penalty) & np.isfinite(total) & (total > 0)
     if not known.any():
         return

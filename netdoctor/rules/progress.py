@@ -273,25 +273,25 @@ def diverging_loss(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
 
     clauses, evidence = [], []
     rise = level[-1] - level[lowest]
-    if rise > floor and level[-1] > (1 + ctx["min_rise"]) * level[lowest]:
-        factor = float(level[-1] / level[lowest]) if level[lowest] > 0 else math.inf
+    rises = rise > floor and level[-1] > (1 + ctx["min_rise"]) * level[lowest]
+    if rises:
+        times = f", {level[-1] / level[lowest]:.3g} times its lowest" if level[lowest] > 0 else ""
         clauses.append(
             f"it rose from a median of {level[lowest]:.4g} over {span(lowest)} to {level[-1]:.4g} over "
-            f"{span(windows - 1)} (x{factor:.3g}; expected at most "
-            f"x{1 + ctx['min_rise']:g} of its lowest)"
+            f"{span(windows - 1)}{times} (expected at most {1 + ctx['min_rise']:g} times its lowest)"
         )
-        evidence.append(Evidence("loss_level_rise", factor, f"<= {1 + ctx['min_rise']:g}"))
+        evidence.append(Evidence("loss_level_end", float(level[-1]), f"<= {(1 + ctx['min_rise']) * level[lowest]:.4g}"))
     if swing[-1] > floor and swing[-1] > ctx["min_growth"] * swing[0]:
-        growth = float(swing[-1] / swing[0]) if swing[0] > 0 else math.inf
+        times = f", {swing[-1] / swing[0]:.3g} times the first" if swing[0] > 0 else ""
         clauses.append(
             f"its swings grew from {swing[0]:.3g} over {span(0)} to {swing[-1]:.3g} over "
-            f"{span(windows - 1)} (10th to 90th percentile; x{growth:.3g}, expected at most "
-            f"x{ctx['min_growth']:g})"
+            f"{span(windows - 1)} (10th to 90th percentile{times}; expected at most {ctx['min_growth']:g} times)"
         )
-        evidence.append(Evidence("loss_swing_growth", growth, f"<= {ctx['min_growth']:g}"))
+        evidence.append(Evidence("loss_swing_end", float(swing[-1]), f"<= {ctx['min_growth'] * swing[0]:.3g}"))
     if not clauses:
         return
-    message = "the training loss diverges: " + "; and ".join(clauses) + "."
+    what = "diverges" if rises else "becomes unstable"
+    message = f"the training loss {what}: " + "; and ".join(clauses) + "."
     if bad.size:
         message += f" It became non-finite at step {bad[0]} (see ND303)."
     yield ctx.finding(

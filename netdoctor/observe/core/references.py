@@ -73,8 +73,8 @@ class Linear:
         z = (x - self.mean) / self.scale
         z = np.hstack([z, np.ones((len(z), 1))])
         gram = z.T @ z
-        penalty = RIDGE * float(np.mean(np.diag(gram)))
-        gram[np.diag_indices_from(gram)] += penalty
+        penalty = RIDGE * float(np.mean(np.diag(gram)[:-1])) if z.shape[1] > 1 else 0.0
+        gram[np.arange(z.shape[1] - 1), np.arange(z.shape[1] - 1)] += penalty  # not the intercept
         self.weights = np.linalg.solve(gram, z.T @ targets)
 
     def predict(self, x: np.ndarray) -> np.ndarray:

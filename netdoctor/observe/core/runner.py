@@ -36,6 +36,8 @@ def observe(spec: RunSpec, records: Records, phase: Phase) -> None:
     facts = {m.TARGET: spec.display, m.MODE: spec.mode, m.SEED: spec.seed}
     if spec.mode == SCRIPT_MODE:  # the script decides its length and batches; netdoctor caps it
         facts[m.STEPS_LIMIT] = spec.steps
+        if spec.planned:
+            facts[m.STEPS_PLANNED] = spec.planned
     else:
         facts.update({m.STEPS_PLANNED: spec.steps, m.BATCH_SIZE: spec.batch_size})
     records.write("meta", **facts)

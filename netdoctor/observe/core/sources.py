@@ -85,6 +85,9 @@ class UserCode:
     def owns(self, filename: str) -> bool:
         known = self._owned.get(filename)
         if known is None:
+            if filename.startswith("<"):  # <frozen runpy>, <string>: not a file of the program
+                self._owned[filename] = False
+                return False
             path = Path(filename).resolve()
             known = path == self.script or (
                 path.is_relative_to(self.root)

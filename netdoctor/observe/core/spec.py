@@ -18,6 +18,7 @@ class RunSpec:
     data: str  # model mode: the --data source
     seed: int
     argv: list[str] = field(default_factory=list)  # script mode: the script's own arguments
+    planned: int | None = None  # script mode: the steps the script's loops plan, where they say
     cwd: str | None = None  # where the run starts (a shared observer changes to it)
     fd: int | None = None  # the file descriptor records go to (a fresh observer process)
     output: str | None = None  # a file for the target's own output (a shared observer)

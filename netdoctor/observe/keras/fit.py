@@ -49,7 +49,7 @@ ACCURACY_KEYS = ("accuracy", "acc", "sparse_categorical_accuracy", "categorical_
 #: The key of the loss in Keras's logs, and the prefix of held-out numbers.
 KERAS_LOSS_KEY, VALIDATION_PREFIX = "loss", "val_"
 #: What a fit observer measures without a probe batch, and what the probe adds.
-WITHOUT_PROBE = m.WEIGHTS | {m.LOSS, m.ACCURACY, m.BATCH_CLASSES}
+WITHOUT_PROBE = m.WEIGHTS | {m.LOSS, m.ACCURACY, m.BATCH_CLASSES, m.REGULARIZATION_LOSS}
 WITH_PROBE = WITHOUT_PROBE | m.GRADIENTS | m.ACTIVATIONS
 
 

@@ -65,10 +65,10 @@ class Probe:
         return layers, variables
 
 
-def regularization_loss(model) -> tf.Tensor | None:
-    """The sum of the model's regularization penalties (``model.losses``), or None without any."""
-    penalties = list(model.losses)
-    return tf.add_n([tf.cast(p, tf.float32) for p in penalties]) if penalties else None
+def regularization_loss(model) -> tf.Tensor:
+    """The sum of the model's regularization penalties (``model.losses``; 0 without any)."""
+    penalties = [tf.cast(p, tf.float32) for p in model.losses]
+    return tf.add_n(penalties) if penalties else tf.constant(0.0)
 
 
 def is_array(value: Any) -> bool:

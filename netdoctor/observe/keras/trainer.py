@@ -32,7 +32,9 @@ from netdoctor.observe.tf import stats
 from netdoctor.observe.tf.capture import ActivationCapture
 
 #: Everything model mode measures.
-PROVIDES = m.WEIGHTS | m.GRADIENTS | m.ACTIVATIONS | {m.UPDATE_COSINE, m.LOSS, m.ACCURACY, m.BATCH_CLASSES}
+PROVIDES = m.WEIGHTS | m.GRADIENTS | m.ACTIVATIONS | {
+    m.UPDATE_COSINE, m.LOSS, m.ACCURACY, m.BATCH_CLASSES, m.REGULARIZATION_LOSS,
+}  # fmt: skip
 
 
 def accuracy_function(setup: Setup) -> Callable[[tf.Tensor, tf.Tensor], tf.Tensor]:
