@@ -3,7 +3,9 @@
 (a) netdoctor's training loop with its instrumentation (sampled statistics, probe batch,
     held-out evaluations) against the same compiled step with all of it turned off;
 (b) the whole ``netdoctor check examples/fixed.py`` against a plain Keras script that trains
-    the same network for the same steps on the same data with ``model.fit``.
+    the same network for the same steps on the same data with ``model.fit``;
+(c) ``netdoctor check --verify examples/zero_init.py`` (the check, then the re-runs that test
+    its fixes) against the plain ``netdoctor check examples/zero_init.py``.
 
     python bench/overhead.py [--steps 1000] [--repeats 3]
 """
@@ -72,6 +74,13 @@ def main() -> None:
         whole_check.append(command_seconds(netdoctor))
     check, plain_fit = statistics.median(whole_check), statistics.median(whole_fit)
 
+    sick = [sys.executable, "-m", "netdoctor", "check", "examples/zero_init.py", "--format", "json"]
+    unverified, verified = [], []
+    for _ in range(args.repeats):
+        unverified.append(command_seconds(sick))
+        verified.append(command_seconds([*sick, "--verify"]))
+    plain_check, verify_check = statistics.median(unverified), statistics.median(verified)
+
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"(a) training loop, {args.steps} steps of 50, median of {args.repeats}:")
     print(f"    plain compiled step   {1e3 * step_plain / args.steps:.3f} ms/step")
@@ -81,6 +90,10 @@ def main() -> None:
     print(f"    plain model.fit script         {plain_fit:.2f} s")
     print(f"    netdoctor check examples/fixed {check:.2f} s")
     print(f"    ratio                          {check / plain_fit:.3f}  (target <= 1.0)")
+    print(f"(c) verification, median of {args.repeats}:")
+    print(f"    netdoctor check examples/zero_init.py            {plain_check:.2f} s")
+    print(f"    netdoctor check --verify examples/zero_init.py   {verify_check:.2f} s")
+    print(f"    ratio                                            {verify_check / plain_check:.3f}  (target <= 2.0)")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,13 +29,14 @@ from netdoctor import __version__
 from netdoctor import metrics as m
 from netdoctor.config import Settings, load_settings, split_selectors
 from netdoctor.errors import NetdoctorError
-from netdoctor.findings import ExitCode
+from netdoctor.findings import ExitCode, Report, Verdict
 from netdoctor.judge import diagnose
 from netdoctor.output.github import render_github
 from netdoctor.output.json_report import render_json
 from netdoctor.output.sarif import render_sarif
 from netdoctor.output.text import make_console, text_report
 from netdoctor.recording import Recording
+from netdoctor.target import Target
 
 app = typer.Typer(
     name="netdoctor",
@@ -157,6 +159,16 @@ def check(
     fail_on: Annotated[
         FailOn | None, typer.Option(help="Lowest severity that makes the exit code 1.  [default: error]")
     ] = None,
+    verify: Annotated[
+        bool | None,
+        typer.Option(
+            "--verify/--no-verify",
+            help="Test each root cause's fix with a short re-run beside an unchanged one.  [default: no-verify]",
+        ),
+    ] = None,
+    verify_steps: Annotated[
+        int | None, typer.Option(help="Training steps of each verification re-run.  [default: 300]")
+    ] = None,
     select: Annotated[list[str] | None, typer.Option(help="Only these rule codes or prefixes (ND1, ND301).")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Skip these rule codes or prefixes.")] = None,
     save_recording: Annotated[
@@ -170,7 +182,7 @@ def check(
     debug: Annotated[bool, typer.Option(help="Show tracebacks and the target's own output.")] = False,
 ) -> None:
     """Train TARGET under observation and report why it does (or does not) learn."""
-    from netdoctor.supervise import observe
+    from netdoctor.supervise import observe, shared_observer
     from netdoctor.target import inspect_target
 
     try:
@@ -185,6 +197,8 @@ def check(
                 "data": data,
                 "seed": seed,
                 "fail_on": fail_on.value if fail_on else None,
+                "verify": verify,
+                "verify_steps": verify_steps,
                 "select": split_selectors(select),
                 "ignore": split_selectors(ignore),
             },
@@ -193,17 +207,10 @@ def check(
         raise _fail(str(exc)) from None
 
     started = time.perf_counter()
-    with _progress(_show_progress(quiet, no_progress)) as progress:
+    # Verification re-runs the target: one long-lived observer serves the check and every re-run.
+    shared = shared_observer() if settings.verify and not debug else nullcontext()
+    with shared, _progress(_show_progress(quiet, no_progress)) as progress:
         task = progress.add_task("starting TensorFlow", total=settings.steps) if progress else None
-
-        def on_record(record: dict[str, Any]) -> None:
-            if progress is None:
-                return
-            if record["type"] == "train":
-                progress.update(task, description="training", completed=record["start"] + len(record[m.LOSS]))
-            elif record["type"] == "meta" and m.LAYERS in record:
-                progress.update(task, description="training")
-
         recording = observe(
             found,
             steps=settings.steps,
@@ -211,43 +218,88 @@ def check(
             data=settings.data,
             seed=settings.seed,
             argv=script_args,
-            on_record=on_record,
+            on_record=_progress_updater(progress, task, "training"),
             echo_output=debug,
         )
-    recording.meta[m.WALL_SECONDS] = time.perf_counter() - started
+        recording.meta[m.WALL_SECONDS] = time.perf_counter() - started
 
-    if save_recording is not None:
-        try:
-            recording.save(save_recording)
-        except OSError as exc:
-            Console(stderr=True).print(f"netdoctor: warning: cannot save the recording: {exc}", markup=False)
+        if save_recording is not None:
+            try:
+                recording.save(save_recording)
+            except OSError as exc:
+                Console(stderr=True).print(f"netdoctor: warning: cannot save the recording: {exc}", markup=False)
 
-    if recording.error is not None and recording.train_loss.size == 0:
-        error = recording.error
-        detail = "\n".join(part for part in (error.get("output"), error.get("detail")) if part)
-        raise _fail(error.get("message", "the run failed"), detail, debug)
+        if recording.error is not None and recording.train_loss.size == 0:
+            error = recording.error
+            detail = "\n".join(part for part in (error.get("output"), error.get("detail")) if part)
+            raise _fail(error.get("message", "the run failed"), detail, debug)
 
-    _report_and_exit(recording, settings, fmt, output, no_color, debug)
+        report = _judged(recording, settings, debug)
+        if settings.verify and report.verdict is Verdict.SICK:
+            report = _verified(report, found, settings, script_args, progress, debug)
+    _emit_and_exit(report, settings, fmt, output, no_color, debug)
 
 
-def _report_and_exit(
-    recording: Recording, settings: Settings, fmt: OutputFormat, output: Path | None, no_color: bool, debug: bool
-) -> None:
+def _progress_updater(progress: Progress | None, task: Any, description: str) -> Callable[[dict[str, Any]], None]:
+    """A record callback that moves the progress bar along with the training steps."""
+
+    def on_record(record: dict[str, Any]) -> None:
+        if progress is None:
+            return
+        if record["type"] == "train":
+            progress.update(task, description=description, completed=record["start"] + len(record[m.LOSS]))
+        elif record["type"] == "meta" and m.LAYERS in record:
+            progress.update(task, description=description)
+
+    return on_record
+
+
+def _verified(
+    report: Report, found: Target, settings: Settings, script_args: list[str] | None, progress: Progress | None,
+    debug: bool,
+) -> Report:
+    """The report with each root cause's fix tested by a short re-run (``--verify``)."""
+    from netdoctor.verification import verify_report
+
+    def watch(what: str, seed: int, steps: int) -> Callable[[dict[str, Any]], None] | None:
+        if progress is None:
+            return None
+        for task in progress.task_ids:
+            progress.update(task, visible=False)
+        description = f"verifying: {what} (seed {seed})"
+        return _progress_updater(progress, progress.add_task(description, total=steps), description)
+
+    return verify_report(
+        report, found, batch_size=settings.batch_size, data=settings.data, budget_steps=settings.verify_steps,
+        argv=script_args, echo_output=debug, watch=watch,
+    )  # fmt: skip
+
+
+def _judged(recording: Recording, settings: Settings, debug: bool) -> Report:
     try:
-        report = diagnose(
+        return diagnose(
             recording,
             select=settings.select,
             ignore=settings.ignore,
             options=settings.rule_options,
             settings=settings.as_dict(),
         )
+    except Exception as exc:  # noqa: BLE001  (a bug in netdoctor: say so, keep the exit code 2)
+        raise _fail(f"internal error while judging: {exc!r}", traceback.format_exc(), debug) from None
+
+
+def _emit_and_exit(
+    report: Report, settings: Settings, fmt: OutputFormat, output: Path | None, no_color: bool, debug: bool
+) -> None:
+    try:
         _emit(report, fmt, output, no_color)
     except OSError as exc:
         raise _fail(f"cannot write the report: {exc}") from None
     except Exception as exc:  # noqa: BLE001  (a bug in netdoctor: say so, keep the exit code 2)
-        raise _fail(f"internal error while judging: {exc!r}", traceback.format_exc(), debug) from None
-    if debug and recording.error:
-        Console(stderr=True).print(recording.error.get("detail", ""), markup=False)
+        raise _fail(f"internal error while reporting: {exc!r}", traceback.format_exc(), debug) from None
+    error = report.recording.error
+    if debug and error:
+        Console(stderr=True).print(error.get("detail", ""), markup=False)
     raise typer.Exit(code=report.exit_code(settings.fail_on))
 
 
@@ -281,7 +333,7 @@ def judge(
         raise _fail(f"{recording_file}: cannot read the recording ({exc})") from None
     except NetdoctorError as exc:
         raise _fail(str(exc)) from None
-    _report_and_exit(recording, settings, fmt, output, no_color, debug)
+    _emit_and_exit(_judged(recording, settings, debug), settings, fmt, output, no_color, debug)
 
 
 @app.command("rules")

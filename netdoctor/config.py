@@ -26,6 +26,8 @@ class Settings:
     data: str = "mnist"
     seed: int = 0
     fail_on: str = "error"
+    verify: bool = False
+    verify_steps: int = 300
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -45,6 +47,8 @@ class Settings:
     def validate(self) -> None:
         if self.steps < 1:
             raise ConfigError(f"steps must be at least 1 (got {self.steps})")
+        if self.verify_steps < 1:
+            raise ConfigError(f"verify-steps must be at least 1 (got {self.verify_steps})")
         if self.batch_size < 1:
             raise ConfigError(f"batch size must be at least 1 (got {self.batch_size})")
         if self.fail_on not in FAIL_ON:
@@ -52,7 +56,7 @@ class Settings:
 
     def as_dict(self) -> dict[str, Any]:
         """The values and their sources, for the report."""
-        names = ("steps", "batch_size", "data", "seed", "fail_on", "select", "ignore")
+        names = ("steps", "batch_size", "data", "seed", "fail_on", "verify", "verify_steps", "select", "ignore")
         return {
             "values": {name: getattr(self, name) for name in names},
             "sources": {name: self.source(name) for name in names},
@@ -90,9 +94,13 @@ def load_settings(start: Path, config: Path | None = None, isolated: bool = Fals
     origin = str(path)
     for key, value in table.items():
         name = key.replace("-", "_")
-        if name in ("steps", "batch_size", "seed"):
+        if name in ("steps", "batch_size", "seed", "verify_steps"):
             if not isinstance(value, int) or isinstance(value, bool):
                 raise ConfigError(f"{path}: {key} must be an integer (got {value!r})")
+            settings.set(name, value, origin)
+        elif name == "verify":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{path}: verify must be true or false (got {value!r})")
             settings.set(name, value, origin)
         elif name in ("data", "fail_on"):
             settings.set(name, str(value), origin)

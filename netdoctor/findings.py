@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 #: Code prefix of the rules about the run's outcome; they sort after the causes.
 SYMPTOM_FAMILY = "ND4"
+#: Where a finding without a verification ranks among verified ones (see
+#: ``netdoctor.verification.ORDER``): after confirmed and partial fixes, before refuted ones.
+UNVERIFIED_RANK = (2, 0.0)
 
 
 class Severity(str, enum.Enum):
@@ -94,6 +97,7 @@ class Finding:
     explained_by: str | None = None  # the code of the finding this one follows from
     gated: bool = False  # an error only when the run fails or learns badly (set by the rule)
     rank: int = 0  # how directly the rule can explain a failure (its tier; 0 is most direct)
+    verification: Any = None  # netdoctor.verification.Verification, when the fix was re-run
 
     @property
     def is_symptom(self) -> bool:
@@ -111,9 +115,18 @@ class Finding:
         return self.explained_by is None
 
     @property
+    def verified_rank(self) -> tuple[int, float]:
+        """Confirmed fixes first (largest effect first), then partial, unverified, refuted."""
+        return self.verification.rank if self.verification is not None else UNVERIFIED_RANK
+
+    @property
     def sort_key(self) -> tuple:
-        """Root causes first, worst first, the most direct first; then their consequences."""
-        return (not self.is_root, self.severity.rank, self.rank, self.is_symptom, self.code, self.layer or "", self.step or 0)
+        """Root causes first, worst first, then by the measured effect of their fix where it was
+        verified, the most direct first; then their consequences."""
+        return (
+            not self.is_root, self.severity.rank, self.verified_rank, self.rank, self.is_symptom, self.code,
+            self.layer or "", self.step or 0,
+        )  # fmt: skip
 
     def gist(self, width: int = 96) -> str:
         """The message's first sentence, cut at a clause boundary to fit ``width`` characters."""
@@ -126,12 +139,12 @@ class Finding:
         return sentence[: width - 4].rstrip() + " ..."
 
     def to_dict(self) -> dict[str, Any]:
-        found = asdict(self)
-        del found["gated"], found["rank"]
+        found = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("gated", "rank")}
         found.update(
             severity=self.severity.value,
             evidence=[e.to_dict() for e in self.evidence],
             layers=list(self.all_layers),
+            verification=self.verification.to_dict() if self.verification is not None else None,
         )
         return found
 
@@ -145,6 +158,7 @@ class Report:
     settings: dict[str, Any] = field(default_factory=dict)
     not_checked: list[NotChecked] = field(default_factory=list)
     outcome: Any = None  # netdoctor.readings.Outcome, set by the judge
+    verification: dict[str, Any] | None = None  # budget, runs and seconds of --verify, when it ran
 
     def __post_init__(self) -> None:
         self.findings = sorted(self.findings, key=lambda f: f.sort_key)

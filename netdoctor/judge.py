@@ -62,10 +62,13 @@ def _merged(findings: list[Finding]) -> list[Finding]:
     return merged
 
 
-def _explained(findings: list[Finding]) -> list[Finding]:
+def _explained(findings: list[Finding], refuted: frozenset[str] = frozenset()) -> list[Finding]:
     """Mark each finding with the finding that explains it, if one is present: one its rule
-    names, or, for an outcome, the most direct cause found at error level."""
-    ranked = sorted(findings, key=lambda f: (f.severity.rank, f.rank, f.code))
+    names, or, for an outcome, the most direct cause found at error level. Findings whose fix
+    a re-run ``refuted`` explain nothing."""
+    ranked = sorted(
+        (f for f in findings if f.code not in refuted), key=lambda f: (f.severity.rank, f.verified_rank, f.rank, f.code)
+    )
     causes = [f for f in ranked if not f.is_symptom and f.severity is Severity.ERROR]
     result = []
     for finding in findings:
@@ -116,4 +119,28 @@ def diagnose(
         settings=dict(settings or {}),
         not_checked=not_checked,
         outcome=outcome,
+    )
+
+
+def verified(report: Report, verifications: dict[str, Any]) -> Report:
+    """The report with each finding's verification (``netdoctor.verification``) attached: a
+    finding whose fix was refuted is demoted to a warning and explains nothing; root causes are
+    ranked by the measured effect of their fixes."""
+    from netdoctor.verification import REFUTED
+
+    refuted = frozenset(code for code, v in verifications.items() if v.verdict == REFUTED)
+    findings = []
+    for finding in report.findings:
+        verification = verifications.get(finding.code)
+        if verification is None:
+            findings.append(replace(finding, explained_by=None))
+            continue
+        severity = Severity.WARNING if finding.code in refuted and finding.severity is Severity.ERROR else finding.severity
+        findings.append(replace(finding, verification=verification, severity=severity, explained_by=None))
+    return Report(
+        recording=report.recording,
+        findings=_explained(findings, refuted),
+        settings=report.settings,
+        not_checked=report.not_checked,
+        outcome=report.outcome,
     )

@@ -101,6 +101,7 @@ REGULARIZATION_LOSS = _define(
 )
 _define(LOSS, "eval", "loss on the held-out data")
 _define(ACCURACY, "eval", "accuracy on the held-out data", "fraction")
+EVALUATED = _define("evaluated", "eval", "held-out examples the evaluation covered, where known")
 
 SAMPLE_LAYERS = _define("layers", "sample", "the per-layer metrics of the sample, by layer")
 SAMPLE_VARIABLES = _define("variables", "sample", "the per-variable metrics of the sample, by variable")
@@ -146,6 +147,9 @@ UNGUARDED_LOG = _define(
 OUTPUT_ACTIVATION = _define("output_activation", "run", "the activation applied last on the model output")
 OPTIMIZER = _define("optimizer", "run", "the optimizer and its learning rate, e.g. SGD(learning_rate=0.03)")
 OPTIMIZER_KIND = _define("optimizer_kind", "run", "the optimizer's class name")
+OPTIMIZER_CLIPPING = _define(
+    "optimizer_clipping", "run", "the optimizer's gradient clipping (clipnorm, clipvalue, global_clipnorm), where set"
+)
 LEARNING_RATE = _define("learning_rate", "run", "the optimizer's (starting) learning rate")
 TF_FUNCTIONS = _define("tf_functions", "run", "the program's tf.functions: calls and retraces")
 UPDATES = _define("updates", "run", "how the loop changed its variables: optimizer or by-hand update counts")
@@ -154,6 +158,7 @@ REFERENCES = _define(
     "references", "run", "trivial and linear predictors' scores on the same data (observe.core.references)"
 )
 HELD_OUT_INPUT_STATS = _define("held_out_input_stats", "run", "min, max, mean, std of the held-out inputs")
+INTERVENED = _define("intervened", "run", "the interventions applied to the run, and where each changed something")
 NOTES = _define("notes", "run", "plain sentences about how the run was observed")
 OBSERVED = _define("observed", "run", "the metrics this run's observers could measure")
 WALL_SECONDS = _define("wall_seconds", "run", "wall time of the whole check")

@@ -126,6 +126,25 @@ def inputs_unnormalized(rec: Recording, max_scale: float = MAX_INPUT_SCALE) -> b
     return bool(values) and max(abs(v) for v in values) > max_scale
 
 
+#: Keras's default learning rate for each optimizer; adaptive optimizers (which scale each
+#: weight's step to its gradient history) are marked True.
+DEFAULT_RATES = {
+    "SGD": (0.01, False), "GradientDescentOptimizer": (None, False), "MomentumOptimizer": (None, False),
+    "Adam": (1e-3, True), "AdamW": (1e-3, True), "Adamax": (1e-3, True), "Nadam": (1e-3, True),
+    "RMSprop": (1e-3, True), "Adagrad": (1e-3, True), "Adadelta": (1e-3, True), "Lion": (1e-4, True),
+    "Adafactor": (1e-3, True), "AdamOptimizer": (1e-3, True), "RMSPropOptimizer": (None, True),
+    "AdagradOptimizer": (None, True),
+}  # fmt: skip
+
+
+def learning_rate(rec: Recording) -> tuple[float | None, float | None, bool]:
+    """(learning rate, the optimizer's Keras default, whether the optimizer is adaptive)."""
+    rate = rec.meta.get(m.LEARNING_RATE)
+    rate = float(rate) if isinstance(rate, (int, float)) and math.isfinite(rate) else None
+    default, adaptive = DEFAULT_RATES.get(str(rec.meta.get(m.OPTIMIZER_KIND)), (None, False))
+    return rate, default, adaptive
+
+
 def references(rec: Recording) -> dict[str, Any]:
     """The references the observer measured (``within`` the training data, ``held_out``)."""
     found = rec.meta.get(m.REFERENCES)

@@ -158,10 +158,14 @@ def _reap_group(pgid: int) -> None:
         pass
 
 
-def _stopped(recording: Recording, why: str, output: bytes) -> dict[str, Any]:
+def _stopped(recording: Recording, why: str, output: bytes, interrupted: bool = False) -> dict[str, Any]:
+    """The error record of a run stopped from outside (``interrupted``: by the user or a signal)."""
     steps = int(recording.train_loss.size)
     where = f" after {steps} training steps" if steps else ""
-    return {"type": "error", "phase": "training", "message": why + where, "detail": _tail(output)}
+    record = {"type": "error", "phase": "training", "message": why + where, "detail": _tail(output)}
+    if interrupted:
+        record["interrupted"] = True
+    return record
 
 
 def _collect(
@@ -199,12 +203,18 @@ def observe(
     on_record: RecordCallback | None = None,
     echo_output: bool = False,
     timeout: float | None = None,
+    interventions: list[dict[str, Any]] | None = None,
+    soft_limit: bool = False,
+    light: bool = False,
 ) -> Recording:
     """Run ``target`` in an observer process and return everything it recorded.
 
     ``argv`` is the script's own command line (script mode). ``echo_output`` passes the target's
     own output through to stderr (for ``--debug``); otherwise it is kept and shown when the run
-    fails. ``timeout`` (seconds) stops the run, which is then incomplete.
+    fails. ``timeout`` (seconds) stops the run, which is then incomplete. ``interventions``
+    (planned by :mod:`netdoctor.interventions`) are applied to the run; with ``soft_limit``, a
+    script's ``fit`` that reaches ``steps`` ends and the script goes on (to its own evaluation);
+    ``light`` records the outcome only (losses and evaluations, no sampled statistics).
     """
     spec = RunSpec(
         target=str(target.path),
@@ -217,6 +227,9 @@ def observe(
         argv=list(argv or []),
         cwd=os.getcwd(),
         planned=target.planned_steps,
+        interventions=list(interventions or []),
+        soft_limit=soft_limit,
+        light=light,
     )
     deadline = None if timeout is None else time.monotonic() + timeout
     if _shared is not None and not echo_output:
@@ -251,7 +264,7 @@ def _observe_fresh(
             _stop(process, group=True)
             why = exc.reason if isinstance(exc, Interrupted) else "interrupted by the user (Ctrl-C)"
             output.seek(0)
-            recording.add(_stopped(recording, why, output.read()))
+            recording.add(_stopped(recording, why, output.read(), interrupted=True))
             return recording
         except ValueError as exc:  # a garbled stream: keep what was read
             _stop(process, group=True)
@@ -316,8 +329,11 @@ class _Worker:
                 done = _collect(self._pipe, recording, on_record, deadline)
             except (KeyboardInterrupt, Interrupted, ValueError, BrokenPipeError) as exc:
                 self.close()
+                interrupted = isinstance(exc, (KeyboardInterrupt, Interrupted))
                 why = exc.reason if isinstance(exc, Interrupted) else f"the observer stopped: {exc!r}"
-                recording.add(_stopped(recording, why, b""))
+                if isinstance(exc, KeyboardInterrupt):
+                    why = "interrupted by the user (Ctrl-C)"
+                recording.add(_stopped(recording, why, b"", interrupted=interrupted))
                 return recording
             if done is None:
                 returncode = self.process.wait()
@@ -370,8 +386,12 @@ _shared: SharedObserver | None = None
 
 @contextmanager
 def shared_observer() -> Iterator[SharedObserver]:
-    """Observe every target of the block in one long-lived observer process."""
+    """Observe every target of the block in one long-lived observer process (the one already
+    shared, inside another such block)."""
     global _shared
+    if _shared is not None:
+        yield _shared
+        return
     previous, _shared = _shared, SharedObserver()
     try:
         yield _shared

@@ -143,7 +143,7 @@ def test_json_sick_report():
     data = strict_loads(render_json(sick_report(), "1.2.3"))
     assert set(data) == {
         "schema_version", "tool", "target", "verdict", "root_causes", "outcome", "references", "findings",
-        "not_checked", "summary", "layers", "run", "settings", "incomplete_reason",
+        "not_checked", "summary", "layers", "run", "settings", "incomplete_reason", "verification",
     }  # fmt: skip
     assert data["schema_version"] == 1
     assert data["tool"] == {"name": "netdoctor", "version": "1.2.3"}

@@ -147,6 +147,7 @@ FOREIGN = {
     ("pytest_plugin.py", "batch_size"), ("pytest_plugin.py", "data"), ("pytest_plugin.py", "seed"),
     ("testing.py", "batch_size"), ("testing.py", "seed"),
     ("target.py", "model"), ("observe/keras/model_mode.py", "model"), ("data.py", "data"),
+    ("observe/intervene.py", "loss"), ("observe/intervene.py", "batch_size"), ("observe/intervene.py", "from_logits"),
 }  # fmt: skip
 
 

@@ -59,6 +59,7 @@ def run_script(spec: RunSpec, records: Records, phase: Any) -> int:
     """
     import tensorflow as tf
 
+    from netdoctor.observe import intervene
     from netdoctor.observe.keras.fit import FitHook
     from netdoctor.observe.loops.watch import LoopWatch
     from netdoctor.observe.shims import MnistShims
@@ -68,7 +69,7 @@ def run_script(spec: RunSpec, records: Records, phase: Any) -> int:
     path, display, seed, limit = Path(spec.target), spec.display, spec.seed, spec.steps
     phase.name = "reading the script"
     tree = ast.parse(read_source(path), filename=str(path))
-    steps = StepLog(records, horizon=spec.planned, limit=limit)
+    steps = StepLog(records, horizon=0 if spec.light else spec.planned, limit=limit, soft=spec.soft_limit)
     samples = SampleWriter(records)
     user = UserCode(path, display)
 
@@ -96,6 +97,7 @@ def run_script(spec: RunSpec, records: Records, phase: Any) -> int:
         loops = LoopWatch(records, steps, samples, user, namespace, seed, count_variables=not legacy)
         fits = FitHook(records, steps, samples, seed, around_fit=loops.paused)
         observers = [MnistShims(records, seed), SessionWatch(records, steps, samples, user, seed), loops, fits]
+        observers += intervene.for_spec(spec.interventions, records, user, seed, namespace)  # outermost
         try:
             with observing(observers):
                 exec(code, namespace)

@@ -59,5 +59,6 @@ def render_json(report: Report, tool_version: str) -> str:
         "run": {key: rec.meta.get(key) for key in RUN_KEYS},
         "settings": report.settings,
         "incomplete_reason": incomplete_reason(rec),
+        "verification": report.verification,
     }
     return json.dumps(jsonable(document), sort_keys=True, indent=2, allow_nan=False)

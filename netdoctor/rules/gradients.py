@@ -506,25 +506,6 @@ def update_ratio(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-#: Keras's default learning rate for each optimizer; adaptive optimizers (which scale each
-#: weight's step to its gradient history) are marked True.
-DEFAULT_RATES = {
-    "SGD": (0.01, False), "GradientDescentOptimizer": (None, False), "MomentumOptimizer": (None, False),
-    "Adam": (1e-3, True), "AdamW": (1e-3, True), "Adamax": (1e-3, True), "Nadam": (1e-3, True),
-    "RMSprop": (1e-3, True), "Adagrad": (1e-3, True), "Adadelta": (1e-3, True), "Lion": (1e-4, True),
-    "Adafactor": (1e-3, True), "AdamOptimizer": (1e-3, True), "RMSPropOptimizer": (None, True),
-    "AdagradOptimizer": (None, True),
-}  # fmt: skip
-
-
-def _rate(rec: Recording) -> tuple[float | None, float | None, bool]:
-    """(learning rate, the optimizer's Keras default, whether the optimizer is adaptive)."""
-    rate = rec.meta.get(m.LEARNING_RATE)
-    rate = float(rate) if isinstance(rate, (int, float)) and math.isfinite(rate) else None
-    default, adaptive = DEFAULT_RATES.get(str(rec.meta.get(m.OPTIMIZER_KIND)), (None, False))
-    return rate, default, adaptive
-
-
 def _early(rec: Recording, share: float) -> np.ndarray:
     """Which samples fall in the first ``share`` of the run (at least the first five)."""
     steps = rec.sample_steps
@@ -605,7 +586,7 @@ def learning_rate_too_high(rec: Recording, ctx: RuleContext) -> Iterator[Finding
         name, before, after = killed[0]
         signs.append(f"{after:.0%} of the units of `{name}` died within the first steps ({before:.0%} at step 0)")
         evidence.append(Evidence(m.DEAD_FRACTION, after, "< 0.5", name))
-    rate, default, adaptive = _rate(rec)
+    rate, default, adaptive = readings.learning_rate(rec)
     high_rate = rate is not None and default is not None and adaptive and rate >= 10 * default
     if high_rate:
         evidence.append(Evidence(m.LEARNING_RATE, rate, f"about {default:g} ({rec.meta.get(m.OPTIMIZER_KIND)}'s default)"))
@@ -652,8 +633,11 @@ def learning_rate_too_low(rec: Recording, ctx: RuleContext) -> Iterator[Finding]
     **Example.** ``SGD(learning_rate=1e-5)`` on an MNIST MLP: median update ratio 1e-6, the loss
     goes from 2.40 to 2.38 in 300 steps.
 
+    When the optimizer clips its gradients (``clipnorm``, ``clipvalue``, ``global_clipnorm``),
+    the finding names the clipping: it caps every step whatever the learning rate.
+
     **Fix.** Raise the learning rate (SGD: 0.01-0.1; Adam: 1e-3), or use Adam, which scales its
-    steps to the gradients.
+    steps to the gradients; remove clipping that caps every step.
 
     **Options.** ``min_ratio`` (default 1e-4, TheDeepChecker's lower bound: 10x below the
     typical 1e-3). ``warmup`` (default 0.1): the share of the first steps left out.
@@ -671,16 +655,31 @@ def learning_rate_too_low(rec: Recording, ctx: RuleContext) -> Iterator[Finding]
             medians[layer.name] = float(np.median(moving))
     if not medians or not all(value < ctx["min_ratio"] for value in medians.values()):
         return
-    rate, default, _ = _rate(rec)
-    below = f", {default / rate:.0f}x below its default of {default:g}" if rate and default and rate < default else ""
+    rate, default, _ = readings.learning_rate(rec)
     worst = max(medians, key=medians.get)
+    moved = (
+        f"each step changes the weights by at most {medians[worst]:.1g} of their size (median update "
+        f"ratio; about 1e-3 is typical), so {rec.steps:,} steps move them less than one good step would. "
+        f"{readings.describe_loss_change(rec).capitalize()}."
+    )
+    evidence = [Evidence(m.UPDATE_RATIO, v, f">= {ctx['min_ratio']:.3g}", name) for name, v in medians.items()]
+    clipping = rec.meta.get(m.OPTIMIZER_CLIPPING) or {}
+    if clipping:
+        limits = ", ".join(f"{name}={value:g}" for name, value in clipping.items())
+        yield ctx.finding(
+            f"the steps are too small for {_optimizer(rec)}: it clips the gradients ({limits}), which caps "
+            f"every step: {moved}",
+            f"Remove the clipping ({limits}) or raise it to about 1.0; clipping is meant to cut rare huge "
+            "gradients, not every step.",
+            evidence=[*evidence, Evidence(m.OPTIMIZER_CLIPPING, limits, "none, or about 1.0")],
+        )
+        return
+    below = f", {default / rate:.0f}x below its default of {default:g}" if rate and default and rate < default else ""
     yield ctx.finding(
-        f"the learning rate is too low for {_optimizer(rec)}{below}: each step changes the weights by "
-        f"at most {medians[worst]:.1g} of their size (median update ratio; about 1e-3 is typical), so "
-        f"{rec.steps:,} steps move them less than one good step would. {readings.describe_loss_change(rec).capitalize()}.",
+        f"the learning rate is too low for {_optimizer(rec)}{below}: {moved}",
         "Raise the learning rate (SGD: 0.01-0.1; Adam: 1e-3), or use Adam, which scales its steps "
         "to the gradients.",
-        evidence=[Evidence(m.UPDATE_RATIO, v, f">= {ctx['min_ratio']:.3g}", name) for name, v in medians.items()],
+        evidence=evidence,
     )
 
 

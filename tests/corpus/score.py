@@ -4,10 +4,14 @@ expected codes, and does each healthy program get no error?
     python tests/corpus/score.py                 # every program, a table and the score
     python tests/corpus/score.py fit/ loop/x.py  # only programs whose path starts with these
     python tests/corpus/score.py --json out.json # also the per-program results
+    python tests/corpus/score.py --round 2       # only the held-out round (round2.toml)
+    python tests/corpus/score.py --verify        # also verify each sick program's fixes
 
 Each program is checked as ``netdoctor check PROGRAM`` would (default settings, seed 0), in one
 long-lived observer process for the whole corpus. A program whose expected answer is
-``error`` must end in a one-line error (exit 2) naming its own failure.
+``error`` must end in a one-line error (exit 2) naming its own failure. Programs come from
+``manifest.toml`` (round 1) and ``round2.toml`` (round 2, written later without looking at the
+rules); the score is given per round.
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ from netdoctor.findings import Severity
 from netdoctor.judge import diagnose
 from netdoctor.supervise import observe, shared_observer
 from netdoctor.target import inspect_target
+from netdoctor.verification import verify_report
 
 CORPUS = Path(__file__).resolve().parent
+MANIFESTS = ("manifest.toml", "round2.toml")
 
 
 @dataclass
@@ -40,6 +46,10 @@ class Scored:
     codes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    round: int = 1
+    verified: dict[str, str] = field(default_factory=dict)  # finding code -> verification verdict
+    verify_runs: int = 0
+    verify_seconds: float = 0.0
 
     @property
     def correct(self) -> bool:
@@ -48,8 +58,8 @@ class Scored:
         return self.first in self.expected
 
 
-def check(entry: dict, settings: Settings) -> Scored:
-    scored = Scored(entry["file"], entry["kind"], entry["healthy"], list(entry["expected"]))
+def check(entry: dict, settings: Settings, verify: bool) -> Scored:
+    scored = Scored(entry["file"], entry["kind"], entry["healthy"], list(entry["expected"]), round=entry.get("round", 1))
     started = time.perf_counter()
     target = inspect_target(CORPUS / entry["file"])
     recording = observe(
@@ -60,6 +70,11 @@ def check(entry: dict, settings: Settings) -> Scored:
         scored.verdict, scored.first = "error", "error"
         return scored
     report = diagnose(recording)
+    if verify and report.verdict.value == "sick":
+        report = verify_report(report, target, batch_size=settings.batch_size, data=settings.data)
+        scored.verified = {f.code: f.verification.verdict for f in report.findings if f.verification is not None}
+        scored.verify_runs = report.verification["runs"]
+        scored.verify_seconds = report.verification["seconds"]
     scored.verdict = report.verdict.value
     roots = report.root_causes
     scored.first = roots[0].code if roots else None
@@ -77,6 +92,29 @@ def table(results: list[Scored]) -> str:
             f"| {r.file} | {r.kind} | {expected} | {first} | {' '.join(r.codes)} | {'ok' if r.correct else 'MISS'} |"
         )
     return "\n".join(lines)
+
+
+def verification_summary(results: list[Scored]) -> str:
+    """How the verified fixes came out: the expected causes' and the other hypotheses'."""
+    true_causes, other = {}, {}
+    for r in results:
+        for code, verdict in r.verified.items():
+            bucket = true_causes if code in r.expected else other
+            bucket[verdict] = bucket.get(verdict, 0) + 1
+    checked = sum(r.seconds for r in results if r.verify_runs)
+    spent = sum(r.verify_seconds for r in results)
+    healthy_runs = sum(r.verify_runs for r in results if r.healthy)
+    lines = [
+        "verification of the expected causes: " + _counts(true_causes),
+        "verification of the other hypotheses: " + _counts(other),
+        f"verification time: {spent:.0f} s beside {checked:.0f} s of checking those programs "
+        f"({spent / max(checked, 1e-9):.2f} x); re-runs on healthy programs: {healthy_runs}",
+    ]
+    return "\n".join(lines)
+
+
+def _counts(verdicts: dict[str, int]) -> str:
+    return ", ".join(f"{verdict} {n}" for verdict, n in sorted(verdicts.items())) or "none"
 
 
 def summary(results: list[Scored]) -> str:
@@ -102,20 +140,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("only", nargs="*", help="paths (relative to tests/corpus) or their prefixes")
     parser.add_argument("--json", type=Path, help="write the per-program results here")
     parser.add_argument("--min-score", type=float, default=0.0, help="exit 1 below this share of buggy programs")
+    parser.add_argument("--round", type=int, help="only the programs of this round")
+    parser.add_argument("--verify", action="store_true", help="verify the fixes of every sick program")
     args = parser.parse_args(argv)
-    entries = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))["program"]
+    entries = [
+        entry
+        for manifest in MANIFESTS
+        for entry in tomllib.loads((CORPUS / manifest).read_text(encoding="utf-8"))["program"]
+    ]
     entries = [e for e in entries if not args.only or any(e["file"].startswith(p) for p in args.only)]
+    entries = [e for e in entries if args.round is None or e.get("round", 1) == args.round]
     settings = Settings()
     results = []
     with shared_observer():
         for entry in entries:
-            scored = check(entry, settings)
+            scored = check(entry, settings, args.verify)
             results.append(scored)
             mark = "ok  " if scored.correct else "MISS"
-            print(f"{mark} {scored.file:<40} {scored.first or '-':<8} {' '.join(scored.codes)}", file=sys.stderr)
+            verified = " ".join(f"{c}:{v}" for c, v in scored.verified.items())
+            print(f"{mark} {scored.file:<40} {scored.first or '-':<8} {' '.join(scored.codes)}  {verified}", file=sys.stderr)
     print(table(results))
-    print()
-    print(summary(results))
+    for round_ in sorted({r.round for r in results}):
+        print()
+        print(f"round {round_}:")
+        print(summary([r for r in results if r.round == round_]))
+    if args.verify:
+        print()
+        print(verification_summary(results))
     if args.json:
         args.json.write_text(json.dumps([r.__dict__ for r in results], indent=2))
     buggy = [r for r in results if not r.healthy]

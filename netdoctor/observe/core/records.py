@@ -50,13 +50,16 @@ class StepLog:
     """Counts training steps and streams their loss and accuracy as ``train`` records.
 
     ``limit`` caps the steps: a step that would go past it raises :class:`StepLimitReached`.
-    A step without a known loss ends the loss stream, so ``train`` records never have gaps.
-    Steps are streamed at least every :data:`FLUSH_AFTER` seconds.
+    With ``soft``, a Keras ``fit`` that reaches the limit ends normally instead (the program goes
+    on, to its own evaluation); only a further step raises. A step without a known loss ends the
+    loss stream, so ``train`` records never have gaps. Steps are streamed at least every
+    :data:`FLUSH_AFTER` seconds.
     """
 
-    def __init__(self, records: Records, *, horizon: int | None, limit: int | None = None) -> None:
+    def __init__(self, records: Records, *, horizon: int | None, limit: int | None = None, soft: bool = False) -> None:
         self.records = records
         self.limit = limit
+        self.soft = soft
         self.schedule = SampleSchedule(horizon)
         self.steps = 0
         self._start = 0
@@ -76,9 +79,14 @@ class StepLog:
         """Whether the step about to run is one the schedule samples."""
         return self.steps in self.schedule
 
+    @property
+    def exhausted(self) -> bool:
+        """Whether the limit is reached: no further step may run."""
+        return self.limit is not None and self.steps >= self.limit
+
     def start(self) -> None:
         """A training step is about to run: raise :class:`StepLimitReached` if none is left."""
-        if self.limit is not None and self.steps >= self.limit:
+        if self.exhausted:
             self.flush()
             raise StepLimitReached(self.steps)
 

@@ -22,6 +22,9 @@ class RunSpec:
     cwd: str | None = None  # where the run starts (a shared observer changes to it)
     fd: int | None = None  # the file descriptor records go to (a fresh observer process)
     output: str | None = None  # a file for the target's own output (a shared observer)
+    interventions: list[dict] = field(default_factory=list)  # fixes to apply (netdoctor.interventions)
+    soft_limit: bool = False  # script mode: a fit that reaches the steps cap ends; the script goes on
+    light: bool = False  # the outcome only (losses, evaluations): no sampled statistics
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

@@ -37,7 +37,8 @@ def _is_library(module: Any) -> bool:
 
 def observe_one(spec: RunSpec, writer: RecordWriter, known: set[str]) -> int:
     """Observe ``spec`` with the target's output sent to ``spec.output``; restore the process
-    afterwards. Returns the runner's status."""
+    afterwards (Keras's state and the default graph are reset after the ``done`` record).
+    Returns the runner's status."""
     cwd, path = os.getcwd(), list(sys.path)
     output = os.open(spec.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     saved = os.dup(1), os.dup(2)
@@ -58,7 +59,6 @@ def observe_one(spec: RunSpec, writer: RecordWriter, known: set[str]) -> int:
         for name in set(sys.modules) - known:
             if not _is_library(sys.modules[name]):
                 del sys.modules[name]
-    _reset()
     return status
 
 
@@ -103,6 +103,7 @@ def serve(control_fd: int, records_fd: int, api: str) -> None:
                 writer.write("done", redirect=True)
                 continue
             writer.write("done", status=observe_one(spec, writer, known))
+            _reset()  # while the parent reads the records
     writer.close()
 
 

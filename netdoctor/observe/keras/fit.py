@@ -132,6 +132,8 @@ class FitObserver(keras.callbacks.Callback):
             self.samples.write(step, loss, layers, variables, **extra)
             self._before = None
         self.steps.done(loss, accuracy)
+        if self.steps.soft and self.steps.exhausted:
+            self.model.stop_training = True  # fit ends here; the program goes on
 
     def on_epoch_end(self, epoch, logs=None) -> None:
         logs = logs or {}
@@ -140,7 +142,10 @@ class FitObserver(keras.callbacks.Callback):
             accuracy = next(
                 (logs[VALIDATION_PREFIX + k] for k in ACCURACY_KEYS if VALIDATION_PREFIX + k in logs), None
             )
-            self.records.write("eval", step=self.steps.steps - 1, **{m.LOSS: logs[held_out], m.ACCURACY: accuracy})
+            examples = len(self.validation[0]) if self.validation is not None and is_array(self.validation[0]) else None
+            self.records.write(
+                "eval", step=self.steps.steps - 1, **{m.LOSS: logs[held_out], m.ACCURACY: accuracy, m.EVALUATED: examples}
+            )
 
     def on_train_end(self, logs=None) -> None:
         self.steps.flush()
@@ -361,9 +366,11 @@ class FitHook(PatchingObserver):
                 numbers = {k: float(v) for k, v in model.get_metrics_result().items() if np.ndim(v) == 0}
                 accuracy = next((numbers[k] for k in ACCURACY_KEYS if k in numbers), None)
                 if KERAS_LOSS_KEY in numbers:
+                    examples = len(x) if is_array(x) else None
                     hook.records.write(
-                        "eval", step=hook.steps.steps - 1, **{m.LOSS: numbers[KERAS_LOSS_KEY], m.ACCURACY: accuracy}
-                    )
+                        "eval", step=hook.steps.steps - 1,
+                        **{m.LOSS: numbers[KERAS_LOSS_KEY], m.ACCURACY: accuracy, m.EVALUATED: examples},
+                    )  # fmt: skip
             return result
 
         return evaluated

@@ -14,9 +14,11 @@ import numpy as np
 from netdoctor import data as datasets
 from netdoctor import metrics as m
 from netdoctor.errors import DataError, TargetError, described, verb
+from netdoctor.observe import intervene
 from netdoctor.observe.core import references
 from netdoctor.observe.core.records import Records
 from netdoctor.observe.core.seam import observing
+from netdoctor.observe.core.sources import UserCode
 from netdoctor.observe.core.spec import RunSpec
 from netdoctor.observe.keras import model_info, setup
 from netdoctor.observe.keras.trainer import Trainer
@@ -77,17 +79,23 @@ def dataset_from(module: ModuleType, display: str, source: str, seed: int) -> tu
 
 
 def observe_file(spec: RunSpec, records: Records, phase: Any) -> int:
-    """Model mode for a target file: import it, build its model, train it; return the steps run."""
+    """Model mode for a target file: import it, build its model, train it (with the spec's
+    interventions applied); return the steps run."""
     path, display = Path(spec.target), spec.display
-    phase.name = "loading the target"
-    module = import_target(path, display)
-    model, origin = model_from(module, display)
-    phase.name = "loading data"
-    dataset, is_mnist = dataset_from(module, display, spec.data, spec.seed)
-    return observe_model(
-        model, origin, dataset, is_mnist, records, phase,
-        steps=spec.steps, batch_size=spec.batch_size, seed=spec.seed,
-    )  # fmt: skip
+    interventions = intervene.for_spec(spec.interventions, records, UserCode(path, display), spec.seed)
+    with observing(interventions):
+        phase.name = "loading the target"
+        module = import_target(path, display)
+        model, origin = model_from(module, display)
+        phase.name = "loading data"
+        dataset, is_mnist = dataset_from(module, display, spec.data, spec.seed)
+        for intervening in interventions:
+            dataset = intervening.change_dataset(dataset)
+            intervening.see_inputs(datasets.scale_images(dataset.x_train) if is_mnist else dataset.x_train)
+        return observe_model(
+            model, origin, dataset, is_mnist, records, phase,
+            steps=spec.steps, batch_size=spec.batch_size, seed=spec.seed, light=spec.light,
+        )  # fmt: skip
 
 
 def observe_model(
@@ -101,9 +109,10 @@ def observe_model(
     steps: int,
     batch_size: int,
     seed: int,
+    light: bool = False,
 ) -> int:
-    """Prepare ``model`` for ``dataset``, describe it, train it under observation; return the
-    steps run."""
+    """Prepare ``model`` for ``dataset``, describe it, train it under observation (``light``:
+    the outcome only, no sampled statistics); return the steps run."""
     phase.name = "preparing the model"
     prepared = setup.prepare(model, dataset, mnist=is_mnist)
     layers = model_info.describe_layers(model)
@@ -138,6 +147,6 @@ def observe_model(
         task=prepared.task, loss=prepared.loss_name, seed=seed,
     )  # fmt: skip
     phase.name = "training"
-    trainer = Trainer(prepared, records, steps=steps, batch_size=batch_size, seed=seed)
+    trainer = Trainer(prepared, records, steps=steps, batch_size=batch_size, seed=seed, sample_steps=set() if light else None)
     with observing([trainer]):
         return trainer.run()

@@ -57,13 +57,21 @@ def describe_optimizer(optimizer: keras.optimizers.Optimizer) -> str:
     return f"{type(optimizer).__name__}(learning_rate={learning_rate(optimizer):g})"
 
 
+#: The Keras optimizer arguments that clip gradients.
+CLIPPING = ("clipnorm", "clipvalue", "global_clipnorm")
+
+
 def optimizer_facts(optimizer: keras.optimizers.Optimizer) -> dict:
     """The optimizer run facts of a Keras optimizer."""
-    return {
+    facts = {
         m.OPTIMIZER: describe_optimizer(optimizer),
         m.OPTIMIZER_KIND: type(optimizer).__name__,
         m.LEARNING_RATE: learning_rate(optimizer),
     }
+    clipping = {name: float(getattr(optimizer, name)) for name in CLIPPING if getattr(optimizer, name, None)}
+    if clipping:
+        facts[m.OPTIMIZER_CLIPPING] = clipping
+    return facts
 
 
 def build(model: keras.Model, x: np.ndarray) -> np.ndarray:

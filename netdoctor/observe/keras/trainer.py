@@ -160,8 +160,9 @@ class Trainer(PatchingObserver):
         return loss, self.accuracy(y, y_pred)
 
     # ---- the loop -------------------------------------------------------------------------
-    def evaluate(self, limit: int | None = None, batch: int = 500) -> tuple[float, float] | None:
-        """Mean loss and accuracy on the held-out data (None when there is none)."""
+    def evaluate(self, limit: int | None = None, batch: int = 500) -> tuple[float, float, int] | None:
+        """Mean loss and accuracy on the held-out data, and the examples it covered (None when
+        there is none)."""
         x, y = self.setup.x_test, self.setup.y_test
         if limit is not None:
             x, y = x[:limit], y[:limit]
@@ -173,13 +174,13 @@ class Trainer(PatchingObserver):
             size = len(x[start : start + batch])
             total_loss += float(loss) * size
             total_accuracy += float(accuracy) * size
-        return total_loss / len(x), total_accuracy / len(x)
+        return total_loss / len(x), total_accuracy / len(x), len(x)
 
     def _write_eval(self, step: int, limit: int | None = None) -> None:
         measured = self.evaluate(limit)
         if measured is not None:
-            loss, accuracy = measured
-            self.records.write("eval", step=step, **{m.LOSS: loss, m.ACCURACY: accuracy})
+            loss, accuracy, examples = measured
+            self.records.write("eval", step=step, **{m.LOSS: loss, m.ACCURACY: accuracy, m.EVALUATED: examples})
 
     def run(self) -> int:
         """Train; return the number of steps run (fewer if the loss became non-finite)."""

@@ -20,7 +20,7 @@ model.add(tf.keras.layers.Dense(32, activation="relu"))
 model.add(tf.keras.layers.Dense(1, activation="sigmoid"))
 model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
 
-model.fit(X_train, y_train, epochs=20, batch_size=32, verbose=2)
+model.fit(X_train, y_train, epochs=12, batch_size=32, verbose=2)
 loss, acc = model.evaluate(X_test, y_test, verbose=0)
 print("test loss %.4f  acc %.4f" % (loss, acc))
 print(model.predict(X_test[:5], verbose=0).ravel(), y_test[:5])

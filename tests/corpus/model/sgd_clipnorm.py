@@ -1,5 +1,4 @@
-"""MNIST MLP with SGD + momentum. I added gradient clipping to be safe and now the
-accuracy is stuck around 10-20%."""
+"""MNIST MLP with SGD + momentum. The accuracy is stuck around 10-20%."""
 import keras
 
 
