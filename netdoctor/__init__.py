@@ -1,20 +1,20 @@
 """netdoctor: a diagnostic debugger for neural networks that do not learn.
 
-Importing netdoctor does not import TensorFlow: rules, reports and saved recordings work
-without it.
+``netdoctor.diagnose`` judges a recording, a target file, a Keras model or a function that
+builds one; ``netdoctor.Recorder`` records a ``fit`` in your own process. Importing netdoctor
+does not import TensorFlow: rules, reports and saved recordings work without it.
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
+from netdoctor.api import diagnose
 from netdoctor.findings import Evidence, ExitCode, Finding, Report, Severity, Verdict
-from netdoctor.judge import diagnose
 from netdoctor.recording import LayerInfo, Recording
 
 try:
     __version__ = version("netdoctor-tf")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
-
 
 
 def __getattr__(name: str):

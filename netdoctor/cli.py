@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import functools
+import json
 import os
 import sys
 import time
@@ -24,19 +26,24 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from typer.core import TyperCommand
 
 from netdoctor import __version__
 from netdoctor import metrics as m
-from netdoctor.config import Settings, load_settings, split_selectors
+from netdoctor.config import DEFAULT_TIMEOUT, Settings, load_settings, split_selectors
 from netdoctor.errors import NetdoctorError
 from netdoctor.findings import ExitCode, Report, Verdict
 from netdoctor.judge import diagnose
 from netdoctor.output.github import render_github
 from netdoctor.output.json_report import render_json
+from netdoctor.output.junit import render_junit, render_junit_all
 from netdoctor.output.sarif import render_sarif
 from netdoctor.output.text import make_console, text_report
 from netdoctor.recording import Recording
 from netdoctor.target import Target
+
+#: Where the command keeps a script's own arguments (those after ``--``).
+SCRIPT_ARGS = "netdoctor.script_args"
 
 app = typer.Typer(
     name="netdoctor",
@@ -53,6 +60,7 @@ class OutputFormat(str, enum.Enum):
     json = "json"
     sarif = "sarif"
     github = "github"
+    junit = "junit"
 
 
 class FailOn(str, enum.Enum):
@@ -77,17 +85,18 @@ def _main(
     """Diagnose neural networks that do not learn."""
 
 
-def _fail(message: str, debug_detail: str | None = None, debug: bool = False) -> typer.Exit:
+def _fail(message: str, debug_detail: str | None = None, debug: bool = False, prefix: str = "") -> typer.Exit:
     """Print one clear line (and the detail under --debug) to stderr; return the exit to raise."""
     err = Console(stderr=True, highlight=False)
     if debug and debug_detail:
         err.print(debug_detail, markup=False, soft_wrap=True)
-    err.print(f"netdoctor: error: {message}", markup=False, style="red", soft_wrap=True)
+    prefix = "" if message.startswith(prefix) else prefix
+    err.print(f"netdoctor: error: {prefix}{message}", markup=False, style="red", soft_wrap=True)
     return typer.Exit(code=ExitCode.ERROR)
 
 
-def _show_progress(quiet: bool, no_progress: bool) -> bool:
-    if quiet or no_progress or os.environ.get("CI") or os.environ.get("GITHUB_ACTIONS"):
+def _show_progress(no_progress: bool) -> bool:
+    if no_progress or os.environ.get("CI") or os.environ.get("GITHUB_ACTIONS"):
         return False
     return Console(stderr=True).is_interactive
 
@@ -107,27 +116,35 @@ def _progress(enabled: bool):
     )
 
 
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
-    output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-
-
-def _emit(report, fmt: OutputFormat, output: Path | None, no_color: bool) -> None:
+def _render(report: Report, fmt: OutputFormat, to_file: bool, no_color: bool) -> str:
     if fmt is OutputFormat.json:
-        _write(render_json(report, __version__), output)
-        return
+        return render_json(report, __version__)
     if fmt is OutputFormat.sarif:
-        _write(render_sarif(report, __version__), output)
-        return
+        return render_sarif(report, __version__)
     if fmt is OutputFormat.github:
-        _write(render_github(report), output)
-        return
-    console = make_console(no_color=no_color or output is not None)
-    if output is not None or not console.is_terminal:
+        return render_github(report)
+    if fmt is OutputFormat.junit:
+        return render_junit(report, __version__)
+    console = make_console(no_color=no_color or to_file)
+    if to_file or not console.is_terminal:
         console.width = 100
-    _write(text_report(report, console), output)
+    return text_report(report, console)
+
+
+def _render_all(reports: list[Report], fmt: OutputFormat, to_file: bool, no_color: bool) -> str:
+    """One document for one report or several: a JSON array, one SARIF log with a run each."""
+    rendered = [_render(report, fmt, to_file, no_color).rstrip("\n") for report in reports]
+    if len(rendered) == 1:
+        return rendered[0] + "\n"
+    if fmt is OutputFormat.json:
+        return "[\n" + ",\n".join(rendered) + "\n]\n"
+    if fmt is OutputFormat.junit:
+        return render_junit_all(reports, __version__)
+    if fmt is OutputFormat.sarif:
+        logs = [json.loads(text) for text in rendered]
+        logs[0]["runs"] = [run for log in logs for run in log["runs"]]
+        return json.dumps(logs[0], indent=2) + "\n"
+    return "\n\n".join(rendered) + "\n"
 
 
 def _settings_from(
@@ -142,74 +159,151 @@ def _settings_from(
     return settings
 
 
-@app.command()
+class _ScriptArguments(TyperCommand):
+    """A command whose arguments after the first ``--`` are the script's own, never targets."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if "--" in args:
+            cut = args.index("--")
+            args, ctx.meta[SCRIPT_ARGS] = args[:cut], args[cut + 1 :]
+        return super().parse_args(ctx, args)
+
+
+@app.command(cls=_ScriptArguments)
 def check(
-    target: Annotated[Path, typer.Argument(help="A Python file: a model file with build_model(), or a training script.")],
-    script_args: Annotated[
-        list[str] | None, typer.Argument(metavar="SCRIPT_ARGS", help="Arguments for a training script, after --.")
-    ] = None,
-    steps: Annotated[int | None, typer.Option(help="Training steps to observe.  [default: 1000]")] = None,
-    batch_size: Annotated[int | None, typer.Option(help="Examples per step.  [default: 50]")] = None,
+    ctx: typer.Context,
+    targets: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="TARGET...",
+            help="Python files: model files with build_model(), or training scripts. "
+            "A script's own arguments go after --.",
+        ),
+    ],
+    steps: Annotated[int | None, typer.Option(help="Training steps to observe.  \\[default: 1000]")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Examples per step.  \\[default: 50]")] = None,
     data: Annotated[
-        str | None, typer.Option(help="mnist (offline), mnist-full (download), or PATH.npz.  [default: mnist]")
+        str | None,
+        typer.Option(help="mnist (offline), mnist-full (download), or PATH.npz.  \\[default: mnist]"),
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed for initialization and shuffling.  [default: 0]")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed for initialization and shuffling.  \\[default: 0]")
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            help=f"Seconds a target may run before it is stopped (0: no limit).  \\[default: {DEFAULT_TIMEOUT:g}]"
+        ),
+    ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to this file.  \\[default: stdout]"),
+    ] = None,
     fail_on: Annotated[
-        FailOn | None, typer.Option(help="Lowest severity that makes the exit code 1.  [default: error]")
+        FailOn | None, typer.Option(help="Lowest severity that makes the exit code 1.  \\[default: error]")
     ] = None,
     verify: Annotated[
         bool | None,
         typer.Option(
             "--verify/--no-verify",
-            help="Test each root cause's fix with a short re-run beside an unchanged one.  [default: no-verify]",
+            help="Test each root cause's fix with a short re-run beside an unchanged one.",
+            show_default="no-verify",
         ),
     ] = None,
     verify_steps: Annotated[
-        int | None, typer.Option(help="Training steps of each verification re-run.  [default: 300]")
+        int | None, typer.Option(help="Training steps of each verification re-run.  \\[default: 300]")
     ] = None,
-    select: Annotated[list[str] | None, typer.Option(help="Only these rule codes or prefixes (ND1, ND301).")] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rule codes or prefixes.")] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these rule codes or prefixes (ND1, ND301).  \\[default: all]"),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(help="Skip these rule codes or prefixes.  \\[default: none]")
+    ] = None,
     save_recording: Annotated[
         Path | None, typer.Option(help="Save what was observed, to judge again later with `netdoctor judge`.")
     ] = None,
-    config: Annotated[Path | None, typer.Option(help="Read settings from this pyproject.toml.")] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Also write the report as one self-contained HTML page."),
+    ] = None,
+    tensorboard: Annotated[
+        Path | None,
+        typer.Option(metavar="DIR", help="Also write the recording as TensorBoard events under DIR."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Read settings from this pyproject.toml.  \\[default: the nearest one]"),
+    ] = None,
     isolated: Annotated[bool, typer.Option(help="Ignore configuration files.")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colours in the report.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+    no_progress: Annotated[
+        bool, typer.Option("--no-progress", help="No progress bar (never shown off a terminal or under CI).")
+    ] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks and the target's own output.")] = False,
 ) -> None:
-    """Train TARGET under observation and report why it does (or does not) learn."""
+    """Train each TARGET under observation and report why it does (or does not) learn.
+
+    Several targets are observed one after the other, each in its own run; the exit code is the
+    worst of theirs (2 over 1 over 0).
+    """
+    script_args = ctx.meta.get(SCRIPT_ARGS)
+    if save_recording is not None and len(targets) > 1:
+        raise _fail("--save-recording takes one target")
+    overrides = {
+        "steps": steps,
+        "batch_size": batch_size,
+        "data": data,
+        "seed": seed,
+        "timeout": timeout,
+        "fail_on": fail_on.value if fail_on else None,
+        "verify": verify,
+        "verify_steps": verify_steps,
+        "select": split_selectors(select),
+        "ignore": split_selectors(ignore),
+    }
+    run = functools.partial(
+        _check_one, config=config, isolated=isolated, overrides=overrides, script_args=script_args,
+        written={"--output": output, "--save-recording": save_recording, "--html": html},
+        save_recording=save_recording, no_progress=no_progress, debug=debug,
+        prefix=len(targets) > 1,
+    )  # fmt: skip
+    judged: list[tuple[Report, Settings]] = []
+    codes: list[int] = []
+    for target in targets:
+        try:
+            judged.append(run(target))
+        except typer.Exit as exc:  # this target failed; the others still run
+            codes.append(exc.exit_code)
+    if judged:
+        reports = [report for report, _ in judged]
+        _emit_all(reports, fmt, output, no_color, debug)
+        _write_pictures(reports, html, tensorboard, debug)
+    codes += [report.exit_code(settings.fail_on) for report, settings in judged]
+    raise typer.Exit(code=max(codes))
+
+
+def _check_one(
+    target: Path, *, config: Path | None, isolated: bool, overrides: dict[str, Any], script_args: list[str] | None,
+    written: dict[str, Path | None], save_recording: Path | None, no_progress: bool, debug: bool, prefix: bool,
+) -> tuple[Report, Settings]:  # fmt: skip
+    """Observe, judge (and verify) one target; raises the exit of a one-line error."""
     from netdoctor.supervise import observe, shared_observer
     from netdoctor.target import inspect_target
 
+    fail = functools.partial(_fail, prefix=f"{target}: " if prefix else "")
     try:
         found = inspect_target(target)
-        settings = _settings_from(
-            found.path,
-            config,
-            isolated,
-            {
-                "steps": steps,
-                "batch_size": batch_size,
-                "data": data,
-                "seed": seed,
-                "fail_on": fail_on.value if fail_on else None,
-                "verify": verify,
-                "verify_steps": verify_steps,
-                "select": split_selectors(select),
-                "ignore": split_selectors(ignore),
-            },
-        )
+        settings = _settings_from(found.path, config, isolated, overrides)
+        _refuse_to_overwrite_inputs(found.path, settings, written)
     except NetdoctorError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
     started = time.perf_counter()
     # Verification re-runs the target: one long-lived observer serves the check and every re-run.
     shared = shared_observer() if settings.verify and not debug else nullcontext()
-    with shared, _progress(_show_progress(quiet, no_progress)) as progress:
+    with shared, _progress(_show_progress(no_progress)) as progress:
         task = progress.add_task("starting TensorFlow", total=settings.steps) if progress else None
         recording = observe(
             found,
@@ -220,6 +314,7 @@ def check(
             argv=script_args,
             on_record=_progress_updater(progress, task, "training"),
             echo_output=debug,
+            timeout=settings.timeout or None,
         )
         recording.meta[m.WALL_SECONDS] = time.perf_counter() - started
 
@@ -227,20 +322,48 @@ def check(
             try:
                 recording.save(save_recording)
             except OSError as exc:
-                Console(stderr=True).print(f"netdoctor: warning: cannot save the recording: {exc}", markup=False)
+                Console(stderr=True).print(
+                    f"netdoctor: warning: cannot save the recording: {exc}", markup=False
+                )
 
         if recording.error is not None and recording.train_loss.size == 0:
             error = recording.error
             detail = "\n".join(part for part in (error.get("output"), error.get("detail")) if part)
-            raise _fail(error.get("message", "the run failed"), detail, debug)
+            raise fail(error.get("message", "the run failed"), detail, debug)
 
         report = _judged(recording, settings, debug)
         if settings.verify and report.verdict is Verdict.SICK:
             report = _verified(report, found, settings, script_args, progress, debug)
-    _emit_and_exit(report, settings, fmt, output, no_color, debug)
+    return report, settings
 
 
-def _progress_updater(progress: Progress | None, task: Any, description: str) -> Callable[[dict[str, Any]], None]:
+def _refuse_to_overwrite_inputs(target: Path, settings: Settings, written: dict[str, Path | None]) -> None:
+    """netdoctor writes only where asked (``written``: flag -> file), never over the target or
+    another input, and never two things into one file."""
+    inputs = {target.resolve(): "the target"}
+    if settings.config_file is not None:
+        inputs[settings.config_file.resolve()] = "the configuration file"
+    if settings.data.endswith(".npz"):
+        inputs[Path(settings.data).resolve()] = "the data"
+    claimed: dict[Path, str] = {}
+    for flag, path in written.items():
+        if path is None:
+            continue
+        where = path.resolve()
+        if where in inputs:
+            raise NetdoctorError(f"{flag} {path} is {inputs[where]}; netdoctor never writes over its inputs")
+        if path.is_dir():
+            raise NetdoctorError(f"{flag} {path} is a folder; give a file name")
+        if not path.parent.is_dir():
+            raise NetdoctorError(f"{flag} {path}: there is no folder {path.parent}")
+        if where in claimed:
+            raise NetdoctorError(f"{claimed[where]} and {flag} name the same file")
+        claimed[where] = flag
+
+
+def _progress_updater(
+    progress: Progress | None, task: Any, description: str
+) -> Callable[[dict[str, Any]], None]:
     """A record callback that moves the progress bar along with the training steps."""
 
     def on_record(record: dict[str, Any]) -> None:
@@ -255,7 +378,11 @@ def _progress_updater(progress: Progress | None, task: Any, description: str) ->
 
 
 def _verified(
-    report: Report, found: Target, settings: Settings, script_args: list[str] | None, progress: Progress | None,
+    report: Report,
+    found: Target,
+    settings: Settings,
+    script_args: list[str] | None,
+    progress: Progress | None,
     debug: bool,
 ) -> Report:
     """The report with each root cause's fix tested by a short re-run (``--verify``)."""
@@ -288,29 +415,74 @@ def _judged(recording: Recording, settings: Settings, debug: bool) -> Report:
         raise _fail(f"internal error while judging: {exc!r}", traceback.format_exc(), debug) from None
 
 
-def _emit_and_exit(
-    report: Report, settings: Settings, fmt: OutputFormat, output: Path | None, no_color: bool, debug: bool
+def _write_pictures(reports: list[Report], html: Path | None, tensorboard: Path | None, debug: bool) -> None:
+    """The HTML page (``--html``) and TensorBoard events (``--tensorboard``) of each report; with
+    several targets, one page each (``FILE-<target>.html``) and one folder each (``DIR/<target>``)."""
+    for report in reports:
+        name = Path(str(report.recording.meta.get(m.TARGET) or "model")).stem
+        several = len(reports) > 1
+        try:
+            if html is not None:
+                from netdoctor.output.html import render_html
+
+                page = html.with_name(f"{html.stem}-{name}{html.suffix}") if several else html
+                page.write_text(render_html(report, __version__), encoding="utf-8")
+            if tensorboard is not None:
+                from netdoctor.output.tensorboard import write_tensorboard
+
+                write_tensorboard(report, tensorboard / name if several else tensorboard)
+        except NetdoctorError as exc:
+            raise _fail(str(exc)) from None
+        except OSError as exc:
+            raise _fail(f"cannot write {exc.filename or 'the file'}: {exc.strerror or exc}") from None
+        except Exception as exc:  # noqa: BLE001  (a bug in netdoctor: say so, keep the exit code 2)
+            raise _fail(
+                f"internal error while drawing the report: {exc!r}", traceback.format_exc(), debug
+            ) from None
+
+
+def _emit_all(
+    reports: list[Report], fmt: OutputFormat, output: Path | None, no_color: bool, debug: bool
 ) -> None:
+    """Write the reports to stdout or ``output``; any failure is one line and exit code 2."""
     try:
-        _emit(report, fmt, output, no_color)
+        text = _render_all(reports, fmt, output is not None, no_color)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise _fail(f"cannot write the report: {exc}") from None
     except Exception as exc:  # noqa: BLE001  (a bug in netdoctor: say so, keep the exit code 2)
         raise _fail(f"internal error while reporting: {exc!r}", traceback.format_exc(), debug) from None
-    error = report.recording.error
-    if debug and error:
-        Console(stderr=True).print(error.get("detail", ""), markup=False)
-    raise typer.Exit(code=report.exit_code(settings.fail_on))
+    for report in reports:
+        error = report.recording.error
+        if debug and error:
+            Console(stderr=True).print(error.get("detail", ""), markup=False)
 
 
 @app.command()
 def judge(
-    recording_file: Annotated[Path, typer.Argument(metavar="RECORDING", help="A file saved with --save-recording.")],
+    recording_file: Annotated[
+        Path, typer.Argument(metavar="RECORDING", help="A file saved with --save-recording.")
+    ],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    fail_on: Annotated[FailOn | None, typer.Option(help="Lowest severity that makes the exit code 1.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None, typer.Option(help="Lowest severity that makes the exit code 1.  \\[default: error]")
+    ] = None,
     select: Annotated[list[str] | None, typer.Option(help="Only these rule codes or prefixes.")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Skip these rule codes or prefixes.")] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Also write the report as one self-contained HTML page."),
+    ] = None,
+    tensorboard: Annotated[
+        Path | None,
+        typer.Option(metavar="DIR", help="Also write the recording as TensorBoard events under DIR."),
+    ] = None,
     config: Annotated[Path | None, typer.Option(help="Read settings from this pyproject.toml.")] = None,
     isolated: Annotated[bool, typer.Option(help="Ignore configuration files.")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colours in the report.")] = False,
@@ -333,7 +505,10 @@ def judge(
         raise _fail(f"{recording_file}: cannot read the recording ({exc})") from None
     except NetdoctorError as exc:
         raise _fail(str(exc)) from None
-    _emit_and_exit(_judged(recording, settings, debug), settings, fmt, output, no_color, debug)
+    report = _judged(recording, settings, debug)
+    _emit_all([report], fmt, output, no_color, debug)
+    _write_pictures([report], html, tensorboard, debug)
+    raise typer.Exit(code=report.exit_code(settings.fail_on))
 
 
 @app.command("rules")
@@ -345,9 +520,7 @@ def list_rules(
 
     rules = all_rules()
     if fmt is OutputFormat.json:
-        import json
-
-        _write(json.dumps([_explain(r) for r in rules], indent=2), None)
+        sys.stdout.write(json.dumps([_explain(r) for r in rules], indent=2) + "\n")
         return
     table = Table("Code", "Name", "Severity", "Summary", box=None, highlight=False)
     for r in rules:
@@ -372,9 +545,7 @@ def show_rule(
         hint = f"; did you mean {close[0]}?" if close else "; `netdoctor rules` lists them"
         raise _fail(f"no rule {code!r}{hint}")
     if fmt is OutputFormat.json:
-        import json
-
-        _write(json.dumps(_explain(found), indent=2), None)
+        sys.stdout.write(json.dumps(_explain(found), indent=2) + "\n")
         return
     options = "\n".join(f"- `{k.replace('_', '-')}` = `{v!r}`" for k, v in found.options.items())
     text = f"# {found.name} ({found.code})\n\nSeverity: **{found.severity_policy}**\n\n{found.doc}\n"
@@ -401,4 +572,3 @@ def _explain(rule) -> dict[str, Any]:
 def main() -> None:
     """Console-script entry point."""
     app()
-

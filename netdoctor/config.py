@@ -9,8 +9,11 @@ from typing import Any
 import tomllib
 
 from netdoctor.errors import NetdoctorError
+from netdoctor.judge import selector_problem
 
 FAIL_ON = ("error", "warning", "info", "never")
+#: Seconds a target may run before it is stopped and reported incomplete (0: no limit).
+DEFAULT_TIMEOUT = 3600.0
 
 
 class ConfigError(NetdoctorError):
@@ -28,6 +31,7 @@ class Settings:
     fail_on: str = "error"
     verify: bool = False
     verify_steps: int = 300
+    timeout: float = DEFAULT_TIMEOUT
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -53,10 +57,18 @@ class Settings:
             raise ConfigError(f"batch size must be at least 1 (got {self.batch_size})")
         if self.fail_on not in FAIL_ON:
             raise ConfigError(f"fail-on must be one of {', '.join(FAIL_ON)} (got {self.fail_on!r})")
+        if self.timeout < 0:
+            raise ConfigError(f"timeout must be 0 (no limit) or more seconds (got {self.timeout})")
+        for name in ("select", "ignore"):
+            problem = next(filter(None, map(selector_problem, getattr(self, name))), None)
+            if problem:
+                raise ConfigError(f"{name}: {problem}")
 
     def as_dict(self) -> dict[str, Any]:
         """The values and their sources, for the report."""
-        names = ("steps", "batch_size", "data", "seed", "fail_on", "verify", "verify_steps", "select", "ignore")
+        names = (
+            "steps", "batch_size", "data", "seed", "fail_on", "verify", "verify_steps", "timeout", "select", "ignore",
+        )  # fmt: skip
         return {
             "values": {name: getattr(self, name) for name in names},
             "sources": {name: self.source(name) for name in names},
@@ -93,47 +105,60 @@ def load_settings(start: Path, config: Path | None = None, isolated: bool = Fals
     settings.config_file = path
     origin = str(path)
     for key, value in table.items():
-        name = key.replace("-", "_")
-        if name in ("steps", "batch_size", "seed", "verify_steps"):
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise ConfigError(f"{path}: {key} must be an integer (got {value!r})")
-            settings.set(name, value, origin)
-        elif name == "verify":
-            if not isinstance(value, bool):
-                raise ConfigError(f"{path}: verify must be true or false (got {value!r})")
-            settings.set(name, value, origin)
-        elif name in ("data", "fail_on"):
-            settings.set(name, str(value), origin)
-        elif name in ("select", "ignore"):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{path}: {key} must be a list of rule codes or prefixes")
-            settings.set(name, [v.upper() for v in value], origin)
-        elif name == "rules":
-            settings.rule_options = _rule_options(path, value)
-            settings.sources["rule_options"] = origin
-        else:
-            raise ConfigError(f"{path}: unknown setting `{key}` in [tool.netdoctor]")
+        try:
+            _apply(settings, key, value, origin)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
     return settings
 
 
-def _rule_options(path: Path, tables: Any) -> dict[str, dict[str, Any]]:
+def _apply(settings: Settings, key: str, value: Any, origin: str) -> None:
+    """Set one ``[tool.netdoctor]`` entry, checking its type."""
+    name = key.replace("-", "_")
+    if name in ("steps", "batch_size", "seed", "verify_steps"):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ConfigError(f"{key} must be an integer (got {value!r})")
+        settings.set(name, value, origin)
+    elif name == "timeout":
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ConfigError(f"timeout must be a number of seconds (got {value!r})")
+        settings.set(name, float(value), origin)
+    elif name == "verify":
+        if not isinstance(value, bool):
+            raise ConfigError(f"verify must be true or false (got {value!r})")
+        settings.set(name, value, origin)
+    elif name in ("data", "fail_on"):
+        settings.set(name, str(value), origin)
+    elif name in ("select", "ignore"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{key} must be a list of rule codes or prefixes")
+        settings.set(name, [v.upper() for v in value], origin)
+    elif name == "rules":
+        settings.rule_options = _rule_options(value)
+        settings.sources["rule_options"] = origin
+    else:
+        raise ConfigError(f"unknown setting `{key}` in [tool.netdoctor]")
+
+
+def _rule_options(tables: Any) -> dict[str, dict[str, Any]]:
     """``[tool.netdoctor.rules.<code or name>]`` tables, keyed by rule code, kebab keys snake-cased."""
     from netdoctor.rules import get_rule
 
     if not isinstance(tables, dict):
-        raise ConfigError(f"{path}: [tool.netdoctor.rules] must hold one table per rule")
+        raise ConfigError("[tool.netdoctor.rules] must hold one table per rule")
     options: dict[str, dict[str, Any]] = {}
     for key, table in tables.items():
         rule = get_rule(key)
         if rule is None:
-            raise ConfigError(f"{path}: [tool.netdoctor.rules.{key}] names no rule")
+            problem = selector_problem(key) or "names no single rule"
+            raise ConfigError(f"[tool.netdoctor.rules.{key}]: {problem}")
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [tool.netdoctor.rules.{key}] must be a table")
+            raise ConfigError(f"[tool.netdoctor.rules.{key}] must be a table")
         converted = {k.replace("-", "_"): v for k, v in table.items()}
         unknown = sorted(set(converted) - set(rule.options))
         if unknown:
             known = ", ".join(k.replace("_", "-") for k in rule.options) or "none"
-            raise ConfigError(f"{path}: {rule.code} has no option {unknown[0]!r} (options: {known})")
+            raise ConfigError(f"{rule.code} has no option {unknown[0]!r} (options: {known})")
         options[rule.code] = converted
     return options
 

@@ -21,6 +21,11 @@ _KEYS = ("x_train", "y_train", "x_test", "y_test")
 _SOURCES = "'mnist', 'mnist-full' or a path ending in .npz"
 #: Sources that are MNIST images: netdoctor scales their pixels, as it would not scale user data.
 MNIST_SOURCES = ("mnist", "mnist-full")
+#: numpy's kinds of array that hold numbers (booleans, integers, floats), and names for the rest.
+NUMBERS = "biuf"
+KINDS = {"U": "strings", "S": "byte strings", "O": "Python objects", "c": "complex numbers", "M": "dates"}
+#: How to turn class names into what a classifier trains on.
+CLASS_INDICES = "give class indices 0..K-1 (np.unique(y, return_inverse=True)[1] numbers the classes)"
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,18 @@ class Dataset:
     y_test: np.ndarray
     source: str
     notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Refuse, in one clear line, data that no model trains on."""
+        for name in _KEYS:
+            array = np.asarray(getattr(self, name))
+            if array.dtype.kind not in NUMBERS:
+                kind = KINDS.get(array.dtype.kind, f"{array.dtype} values")
+                shown = ", ".join(repr(value) for value in array.reshape(-1)[:3].tolist())
+                hint = f": {CLASS_INDICES}" if name.startswith("y") else ""
+                raise DataError(f"{name} holds {kind} ({shown}, ...), not numbers{hint}")
+        if len(self.x_train) == 0:
+            raise DataError(f"the training set is empty: x_train from {self.source} has no samples")
 
 
 def load(source: str = "mnist", seed: int = 0) -> Dataset:
@@ -100,7 +117,19 @@ def labels_for_loss(y: np.ndarray, num_outputs: int, one_hot: bool) -> np.ndarra
             )
         return y.astype(np.float32)
     labels = _integer_labels(y)
-    if labels is None or (num_outputs == 1 and not one_hot):
+    if num_outputs == 1 and not one_hot:
+        return y
+    if labels is None and y.ndim <= 2:  # one value per example, not all whole numbers
+        flat = y.reshape(-1)
+        nonfinite = int(np.count_nonzero(~np.isfinite(flat)))
+        if nonfinite:
+            raise DataError(
+                f"{nonfinite:,} of {flat.size:,} labels are NaN or infinite; class labels must be whole "
+                f"numbers 0..{num_outputs - 1}: drop or fix those examples"
+            )
+        fraction = float(flat[flat != np.round(flat)][0])
+        raise DataError(f"labels must be class indices 0..{num_outputs - 1}, but the data has {fraction:g}")
+    if labels is None:
         return y
     if labels.size and labels.min() < 0:
         raise DataError(f"labels must be class indices 0..{num_outputs - 1}, but the data has {int(labels.min())}")

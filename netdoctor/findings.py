@@ -136,7 +136,8 @@ class Finding:
         cut = max(sentence.rfind(mark, 0, width - 4) for mark in ("; ", ": ", ", ", " ("))
         if cut > width // 3:
             return sentence[:cut] + " ..."
-        return sentence[: width - 4].rstrip() + " ..."
+        words = sentence[: width - 3].rsplit(" ", 1)[0]  # never cut inside a word
+        return words.rstrip(",;:") + " ..."
 
     def to_dict(self) -> dict[str, Any]:
         found = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("gated", "rank")}
@@ -200,3 +201,22 @@ class Report:
         if any(f.severity.at_least(threshold) for f in self.findings):
             return ExitCode.FINDINGS
         return ExitCode.OK
+
+    def to_json(self) -> str:
+        """The report as ``netdoctor check --format json`` writes it."""
+        from netdoctor.api import to_json
+
+        return to_json(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """:meth:`to_json`'s document as plain data."""
+        from netdoctor.api import to_dict
+
+        return to_dict(self)
+
+    def _repr_html_(self) -> str:
+        """The HTML report as a notebook cell shows it."""
+        from netdoctor import __version__
+        from netdoctor.output.html import render_html
+
+        return render_html(self, __version__, fragment=True)

@@ -3,6 +3,7 @@ metadata: gating by the outcome, one finding per rule, and which finding explain
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -28,6 +29,16 @@ def selected(code: str, select: Iterable[str] | None, ignore: Iterable[str] | No
     """Prefix selection as in ruff: the more specific selector wins; on a tie, ignore wins."""
     chosen = _longest_match(code, select or ["ALL"])
     return chosen >= 0 and chosen > _longest_match(code, ignore or [])
+
+
+def selector_problem(selector: str) -> str | None:
+    """Why ``selector`` selects no rule (with the closest known code), or None when it selects some."""
+    codes = [r.code for r in all_rules()]
+    key = selector.upper()
+    if key == "ALL" or any(code.startswith(key) for code in codes):
+        return None
+    close = difflib.get_close_matches(key, codes, n=1)
+    return f"{selector!r} is no rule code or prefix" + (f"; did you mean {close[0]}?" if close else "")
 
 
 def rules_for(select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> list[Rule]:

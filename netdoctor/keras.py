@@ -1,4 +1,4 @@
-"""Record a Keras ``fit`` in your own process, then judge it: ``netdoctor.diagnose(recorder.recording)``.
+"""Record a Keras ``fit`` in your own process, then judge it: ``recorder.report()``.
 
 Imports TensorFlow (``import netdoctor`` alone does not)::
 
@@ -6,7 +6,7 @@ Imports TensorFlow (``import netdoctor`` alone does not)::
 
     recorder = Recorder(x_train, y_train)
     model.fit(x_train, y_train, epochs=3, callbacks=[recorder])
-    print(netdoctor.diagnose(recorder.recording).codes())
+    print(recorder.report().codes())
 """
 
 from netdoctor.observe.keras.fit import Recorder

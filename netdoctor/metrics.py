@@ -162,3 +162,10 @@ INTERVENED = _define("intervened", "run", "the interventions applied to the run,
 NOTES = _define("notes", "run", "plain sentences about how the run was observed")
 OBSERVED = _define("observed", "run", "the metrics this run's observers could measure")
 WALL_SECONDS = _define("wall_seconds", "run", "wall time of the whole check")
+STRATEGY = _define("strategy", "run", "the tf.distribute strategy that trained on several replicas (class name)")
+REPLICAS = _define("replicas", "run", "replicas that trained in sync: devices over all workers")
+WORKERS = _define("workers", "run", "processes that trained together (1 on one machine)")
+WORKER = _define("worker", "run", "the task of a multi-worker run that recorded, e.g. `worker 0`")
+STOPPED_ON = _define(
+    "stopped_on", "run", "the codes of the findings, certain on their own, for which a Recorder stopped training"
+)

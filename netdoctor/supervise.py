@@ -3,8 +3,10 @@ Recording. Never imports TensorFlow; survives anything the target does.
 
 The observer runs in its own session (process group), so a Ctrl-C at the terminal reaches
 netdoctor, which then stops the observer and everything the target started (SIGTERM, then
-SIGKILL after a grace period), and still reports what was recorded. The same happens on
-SIGTERM and when ``timeout`` runs out.
+SIGKILL after a grace period or at a second Ctrl-C), and still reports what was recorded. The
+same happens on SIGTERM and when ``timeout`` runs out. Each observer process has a temporary
+folder of its own (``TMPDIR``), removed with what it holds (TensorFlow's autograph files, the
+target's own) once the process is gone, however it ended.
 
 Many targets can share one long-lived observer process (:func:`shared_observer`): each is
 observed as in a fresh process (patches undone, Keras state cleared, the target's modules
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,8 +27,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from netdoctor.observe.core.runner import FRAME
+from netdoctor.observe.core.sources import UserCode
 from netdoctor.observe.core.spec import RunSpec
 from netdoctor.recording import Recording
 from netdoctor.target import Target
@@ -33,8 +39,12 @@ from netdoctor.target import Target
 RecordCallback = Callable[[dict[str, Any]], None]
 #: Seconds an observer gets to stop after SIGTERM before it is killed.
 GRACE_SECONDS = 3.0
+#: Why a run stopped at its ``timeout``.
+TIME_LIMIT = "the run reached its time limit (--timeout)"
 #: Lines of the target's own output kept in a report about a failed run.
 OUTPUT_LINES = 20
+#: Signals of a crash in native code (faulthandler then prints the Python stack).
+CRASHES = {signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT}
 
 
 class Interrupted(Exception):
@@ -45,24 +55,44 @@ class Interrupted(Exception):
         self.reason = reason
 
 
-def _death(returncode: int) -> str:
-    if returncode < 0:
-        try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = f"signal {-returncode}"
-        return f"was killed by {name}"
-    return f"exited with code {returncode}"
+def _death(returncode: int, output: bytes, spec: RunSpec) -> str:
+    """How the target's process ended, in words, with the target's line where it crashed."""
+    if returncode >= 0:
+        return f"exited with code {returncode}"
+    try:
+        sig = signal.Signals(-returncode)
+    except ValueError:
+        return f"was killed by signal {-returncode}"
+    if sig == signal.SIGKILL:
+        return "was killed by SIGKILL (as the system does when memory runs out)"
+    if sig not in CRASHES:
+        return f"was killed by {sig.name}"
+    user = UserCode(Path(spec.target), spec.display)
+    # faulthandler lists the crashed thread's frames innermost first
+    lines = output.decode("utf-8", "replace").splitlines()
+    frames = [(found["file"], int(found["line"])) for found in map(FRAME.match, lines) if found]
+    mine = next((frame for frame in frames if user.owns(frame[0])), None)
+    return f"crashed with {sig.name}" + (f" at {user.location(*mine)}" if mine else "")
 
 
 def _tail(output: bytes, lines: int = OUTPUT_LINES) -> str:
     return "\n".join(output.decode("utf-8", "replace").rstrip().splitlines()[-lines:])
 
 
-def _environment() -> dict[str, str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+def _environment(tmp: str) -> dict[str, str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": tmp}
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return env
+
+
+@contextmanager
+def _private_tmp() -> Iterator[str]:
+    """A temporary folder for one observer process, removed with all it holds."""
+    folder = tempfile.mkdtemp(prefix="netdoctor-")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class RecordPipe:
@@ -86,7 +116,7 @@ class RecordPipe:
             wait = None if deadline is None else max(0.0, deadline - time.monotonic())
             ready, _, _ = select.select([self.fd], [], [], wait)
             if not ready:
-                raise Interrupted("the run reached its time limit (--timeout)")
+                raise Interrupted(TIME_LIMIT)
             chunk = os.read(self.fd, 1 << 16)
             if not chunk:
                 self.closed = True
@@ -131,38 +161,32 @@ def _signals_interrupt() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _stop(process: subprocess.Popen, group: bool) -> None:
-    """SIGTERM to the observer (and its process group), SIGKILL after the grace period."""
-    for sig, wait in ((signal.SIGTERM, GRACE_SECONDS), (signal.SIGKILL, None)):
-        try:
-            if group:
-                os.killpg(process.pid, sig)
-            else:
-                process.send_signal(sig)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            process.wait(timeout=wait)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    if group:
-        _reap_group(process.pid)
-
-
-def _reap_group(pgid: int) -> None:
-    """Kill what the target left running in its process group (background children)."""
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the observer's process group, SIGKILL after the grace period (or at once, at
+    a second Ctrl-C or SIGTERM), then to whatever the target left running in the group."""
     try:
-        os.killpg(pgid, signal.SIGKILL)
+        _kill_group(process.pid, signal.SIGTERM)
+        process.wait(timeout=GRACE_SECONDS)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt, Interrupted):
+        pass
+    _kill_group(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _kill_group(pgid: int, sig: int = signal.SIGKILL) -> None:
+    """Signal a process group: an observer and the processes the target started."""
+    try:
+        os.killpg(pgid, sig)
     except (ProcessLookupError, PermissionError):
         pass
 
 
 def _stopped(recording: Recording, why: str, output: bytes, interrupted: bool = False) -> dict[str, Any]:
-    """The error record of a run stopped from outside (``interrupted``: by the user or a signal)."""
+    """The error record of a run that ended without one of its own: ``why``, the steps it ran and
+    the target's last lines of output (``interrupted``: stopped by the user or a signal)."""
     steps = int(recording.train_loss.size)
-    where = f" after {steps} training steps" if steps else ""
-    record = {"type": "error", "phase": "training", "message": why + where, "detail": _tail(output)}
+    where = f" after {steps:,} training step{'s' * (steps != 1)}" if steps else ""
+    record = {"type": "error", "phase": "training", "message": why + where, "output": _tail(output)}
     if interrupted:
         record["interrupted"] = True
     return record
@@ -185,7 +209,7 @@ def _collect(
 def _finish(recording: Recording, output: bytes, death: str | None) -> None:
     """Close a recording: the reason it stopped, or the target's output beside its error."""
     if recording.end is None and recording.error is None:
-        recording.add(_stopped(recording, f"the observer process {death or 'ended'}", output))
+        recording.add(_stopped(recording, f"the target's process {death or 'ended'}", output))
     elif recording.error is not None:
         captured = _tail(output)
         if captured:
@@ -245,39 +269,51 @@ def _observe_fresh(
     recording = Recording()
     pipe = RecordPipe(read_fd)
     echo = _stderr() if echo_output else None
-    with tempfile.TemporaryFile() as output, _signals_interrupt():
+    with tempfile.TemporaryFile() as output, _private_tmp() as tmp, _signals_interrupt():
         process = subprocess.Popen(
             [sys.executable, "-m", "netdoctor.observe.core.runner", spec.to_json()],
             pass_fds=(write_fd,),
             stdin=subprocess.DEVNULL,
             stdout=echo if echo is not None else output,
             stderr=subprocess.STDOUT,
-            env=_environment(),
+            env=_environment(tmp),
             start_new_session=True,
         )
         os.close(write_fd)
         try:
             _collect(pipe, recording, on_record, deadline)
-            returncode = process.wait()
-            _reap_group(process.pid)
+            returncode = _wait(process, deadline)
         except (KeyboardInterrupt, Interrupted) as exc:
-            _stop(process, group=True)
-            why = exc.reason if isinstance(exc, Interrupted) else "interrupted by the user (Ctrl-C)"
+            _stop(process)
             output.seek(0)
-            recording.add(_stopped(recording, why, output.read(), interrupted=True))
+            recording.add(_stopped(recording, _reason(exc), output.read(), interrupted=True))
             return recording
         except ValueError as exc:  # a garbled stream: keep what was read
-            _stop(process, group=True)
-            recording.add(_stopped(recording, f"the observer's stream broke: {exc}", b""))
+            _stop(process)
+            output.seek(0)
+            recording.add(_stopped(recording, f"the observer's stream broke: {exc}", output.read()))
             return recording
         finally:
             pipe.close()
+        _kill_group(process.pid)  # what the target left running in the background
         output.seek(0)
         captured = output.read()
         if echo_output and echo is None:
             sys.stderr.write(captured.decode("utf-8", "replace"))
-        _finish(recording, captured, _death(returncode))
+        _finish(recording, captured, _death(returncode, captured, spec))
     return recording
+
+
+def _wait(process: subprocess.Popen, deadline: float | None) -> int:
+    """The observer's exit status; raises :class:`Interrupted` past ``deadline``."""
+    try:
+        return process.wait(timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        raise Interrupted(TIME_LIMIT) from None
+
+
+def _reason(exc: BaseException) -> str:
+    return exc.reason if isinstance(exc, Interrupted) else "interrupted by the user (Ctrl-C)"
 
 
 def _stderr() -> Any:
@@ -290,25 +326,29 @@ def _stderr() -> Any:
 
 
 class _Worker:
-    """One long-lived observer process (``netdoctor.observe.core.worker``)."""
+    """One long-lived observer process (``netdoctor.observe.core.worker``), in a session and a
+    temporary folder of its own."""
 
     def __init__(self, api: str) -> None:
         self.api = api
         self.process: subprocess.Popen | None = None
         self._control: Any = None
         self._pipe: RecordPipe | None = None
+        self._tmp: str | None = None
 
     def _start(self) -> None:
         control_read, control_write = os.pipe()
         records_read, records_write = os.pipe()
         command = [sys.executable, "-m", "netdoctor.observe.core.worker", str(control_read), str(records_write), self.api]
+        self._tmp = tempfile.mkdtemp(prefix="netdoctor-")
         self.process = subprocess.Popen(
             command,
             pass_fds=(control_read, records_write),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env=_environment(),
+            env=_environment(self._tmp),
+            start_new_session=True,
         )
         os.close(control_read)
         os.close(records_write)
@@ -320,32 +360,37 @@ class _Worker:
     ) -> Recording | None:
         """The recording of ``spec``, or None when the target needs the other API's worker."""
         if self.process is None or self.process.poll() is not None:
+            self.close()
             self._start()
         recording = Recording()
-        with tempfile.NamedTemporaryFile(prefix="netdoctor-output-", suffix=".txt") as output:
+        with tempfile.NamedTemporaryFile(prefix="netdoctor-output-", suffix=".txt") as output, _signals_interrupt():
             try:
                 self._control.write(spec.but(output=output.name).to_json() + "\n")
                 self._control.flush()
                 done = _collect(self._pipe, recording, on_record, deadline)
-            except (KeyboardInterrupt, Interrupted, ValueError, BrokenPipeError) as exc:
-                self.close()
-                interrupted = isinstance(exc, (KeyboardInterrupt, Interrupted))
-                why = exc.reason if isinstance(exc, Interrupted) else f"the observer stopped: {exc!r}"
-                if isinstance(exc, KeyboardInterrupt):
-                    why = "interrupted by the user (Ctrl-C)"
-                recording.add(_stopped(recording, why, b"", interrupted=interrupted))
+                if done is None:  # the target ended the observer process
+                    returncode = _wait(self.process, deadline)
+            except (KeyboardInterrupt, Interrupted) as exc:
+                self.close(stop=True)
+                recording.add(_stopped(recording, _reason(exc), output.read(), interrupted=True))
+                return recording
+            except (ValueError, BrokenPipeError) as exc:
+                self.close(stop=True)
+                recording.add(_stopped(recording, f"the observer stopped: {exc!r}", output.read()))
                 return recording
             if done is None:
-                returncode = self.process.wait()
                 self.close()
-                _finish(recording, output.read(), _death(returncode))
+                captured = output.read()
+                _finish(recording, captured, _death(returncode, captured, spec))
                 return recording
             if done.get("redirect"):
                 return None
             _finish(recording, output.read(), None)
         return recording
 
-    def close(self) -> None:
+    def close(self, stop: bool = False) -> None:
+        """End the observer process once its target is done, or at once (``stop``), with what
+        the targets left running and its temporary folder."""
         if self.process is None:
             return
         if self._control is not None:
@@ -354,11 +399,13 @@ class _Worker:
             except OSError:
                 pass
         try:
-            self.process.wait(timeout=GRACE_SECONDS)
+            self.process.wait(timeout=0 if stop else GRACE_SECONDS)
         except subprocess.TimeoutExpired:
-            _stop(self.process, group=False)
+            _stop(self.process)
+        _kill_group(self.process.pid)
         if self._pipe is not None:
             self._pipe.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
         self.process = None
 
 

@@ -26,6 +26,8 @@ from netdoctor.errors import TargetError
 MODEL_MODE = "model"
 SCRIPT_MODE = "script"
 
+#: What to do about a file that does not decode.
+ENCODING_HINT = "save it as UTF-8, or name its encoding in a first-line comment such as # -*- coding: latin-1 -*-"
 #: Method names whose call means the code trains.
 TRAINING_CALLS = {
     "fit",
@@ -166,12 +168,22 @@ def inspect_target(path: str | Path) -> Target:
         raise TargetError(f"{path}: not a Python file (expected a .py file)")
     try:
         source = read_source(file)
-    except (OSError, UnicodeDecodeError, SyntaxError, LookupError) as exc:
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise TargetError(
+            f"{path}:{line}: cannot read the file: byte {exc.object[exc.start]:#04x} is not {exc.encoding}; "
+            f"{ENCODING_HINT}"
+        ) from None
+    except SyntaxError as exc:  # the coding line, or first lines that do not decode
+        raise TargetError(f"{path}: cannot read the file ({exc}); {ENCODING_HINT}") from None
+    except (OSError, LookupError) as exc:
         raise TargetError(f"{path}: cannot read the file ({exc})") from None
     try:
         tree = ast.parse(source, filename=str(file))
     except SyntaxError as exc:
         raise TargetError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+    if all(isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) for s in tree.body):  # a docstring at most
+        raise TargetError(f"{path}: the file has no code to run; give a model file with build_model() or a script")
     functions = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     assigned = {
         t.id

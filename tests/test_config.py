@@ -72,7 +72,7 @@ def test_isolated_ignores_the_file(tmp_path):
         ("[tool.netdoctor]\nsteps = 0\n", "steps must be at least 1"),
         ("[tool.netdoctor]\nfail-on = 'panic'\n", "fail-on must be one of"),
         ("[tool.netdoctor]\ncolour = 'red'\n", "unknown setting `colour`"),
-        ("[tool.netdoctor.rules.ND999]\nx = 1\n", "names no rule"),
+        ("[tool.netdoctor.rules.ND999]\nx = 1\n", "is no rule code"),
         ("[tool.netdoctor.rules.ND102]\nthreshold = 1\n", "has no option 'threshold'"),
         ("[tool.netdoctor\n", "cannot read it as TOML"),
     ],

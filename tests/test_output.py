@@ -75,9 +75,7 @@ ND101 = Finding(
     evidence=(Evidence("kernel_min", 0.0, "spread > 0", "dense", 0),),
     source="examples/zero_init.py:12",
 )
-ND401 = Finding(
-    "ND401", "slow-progress", Severity.WARNING, "loss fell only 3%", "raise the learning rate"
-)
+ND401 = Finding("ND401", "slow-progress", Severity.WARNING, "loss fell only 3%", "raise the learning rate")
 
 
 def sick_report() -> Report:
@@ -143,7 +141,7 @@ def test_json_sick_report():
     data = strict_loads(render_json(sick_report(), "1.2.3"))
     assert set(data) == {
         "schema_version", "tool", "target", "verdict", "root_causes", "outcome", "references", "findings",
-        "not_checked", "summary", "layers", "run", "settings", "incomplete_reason", "verification",
+        "not_checked", "summary", "layers", "run", "settings", "incomplete_reason", "incomplete_output", "verification",
     }  # fmt: skip
     assert data["schema_version"] == 1
     assert data["tool"] == {"name": "netdoctor", "version": "1.2.3"}
@@ -231,8 +229,7 @@ def test_text_healthy_and_incomplete_verdicts():
     rec = make_recording(steps=60, error="MemoryError: out of memory")
     incomplete = render(Report(rec, [])).splitlines()[0]
     assert incomplete == (
-        f"netdoctor: {TARGET} is INCOMPLETE — the run stopped at step 60: "
-        "MemoryError: out of memory"
+        f"netdoctor: {TARGET} is INCOMPLETE — the run stopped at step 60: MemoryError: out of memory"
     )
     warned = render(Report(make_recording(), [ND401]))
     assert warned.splitlines()[0] == f"netdoctor: {TARGET} is HEALTHY — 1 warning"

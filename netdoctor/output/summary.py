@@ -38,6 +38,13 @@ def incomplete_reason(rec: Recording) -> str | None:
     return None
 
 
+def incomplete_output(rec: Recording) -> list[str]:
+    """The target's last lines of output before an incomplete run stopped (empty otherwise)."""
+    if rec.complete or rec.error is None:
+        return []
+    return [line for line in str(rec.error.get("output") or "").splitlines() if line.strip()]
+
+
 def layer_rows(rec: Recording) -> list[dict[str, Any]]:
     """One row per layer with a kernel or a dead fraction; missing or non-finite values are None."""
     rows = []

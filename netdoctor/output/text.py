@@ -19,6 +19,7 @@ from netdoctor.output.summary import (
     describe_metric,
     format_number,
     format_percent,
+    incomplete_output,
     incomplete_reason,
     layer_rows,
     run_summary,
@@ -51,6 +52,11 @@ def render_text(report: Report, console: Console) -> None:
     rec = report.recording
     target = str(rec.meta.get(m.TARGET) or "the model")
     console.print(_verdict_line(report, target))
+    last_lines = incomplete_output(rec)
+    if last_lines:
+        console.print(Text("the target's last output:", style="dim"))
+        for line in last_lines:
+            console.print(Text(f"  {line}", style="dim"), soft_wrap=True)
     if report.findings or report.outcome is not None:
         console.print()
         console.print(_diagnosis(report))

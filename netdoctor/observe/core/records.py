@@ -13,12 +13,21 @@ from netdoctor import metrics as m
 from netdoctor.observe.core.schedule import SampleSchedule
 from netdoctor.observe.core.statistics import duplicate_fraction, resident_memory_bytes
 
-#: At most this many steps of training numbers go into one streamed record ...
+#: The first steps are streamed one by one: a broken setup crashes there, and the parent
+#: must have every step that ran ...
+STREAM_EACH = 64
+#: ... later, at most this many steps of training numbers go into one streamed record ...
 FLUSH_EVERY = 50
 #: ... and they wait at most this long (seconds) before they are streamed.
-FLUSH_AFTER = 0.25
+FLUSH_AFTER = 0.1
 #: The per-layer value from which ``symmetric_fraction`` is computed (a few numbers per unit).
 SIGNATURE = "signature"
+
+
+def flush_due(step: int, pending: int, flushed_at: float) -> bool:
+    """Whether to stream the ``pending`` steps' numbers now that ``step`` has run, when the last
+    record went out at ``flushed_at`` (``time.monotonic()``)."""
+    return step < STREAM_EACH or pending >= FLUSH_EVERY or time.monotonic() - flushed_at > FLUSH_AFTER
 
 
 class Records:
@@ -52,8 +61,8 @@ class StepLog:
     ``limit`` caps the steps: a step that would go past it raises :class:`StepLimitReached`.
     With ``soft``, a Keras ``fit`` that reaches the limit ends normally instead (the program goes
     on, to its own evaluation); only a further step raises. A step without a known loss ends the
-    loss stream, so ``train`` records never have gaps. Steps are streamed at least every
-    :data:`FLUSH_AFTER` seconds.
+    loss stream, so ``train`` records never have gaps. Steps are streamed as :func:`flush_due`
+    says: each of the first ones at once, later at least every :data:`FLUSH_AFTER` seconds.
     """
 
     def __init__(self, records: Records, *, horizon: int | None, limit: int | None = None, soft: bool = False) -> None:
@@ -99,7 +108,7 @@ class StepLog:
             self._loss.append(float(loss))
             self._accuracy.append(None if accuracy is None else float(accuracy))
         self.steps += 1
-        if len(self._loss) >= FLUSH_EVERY or time.monotonic() - self._flushed_at > FLUSH_AFTER:
+        if flush_due(self.steps - 1, len(self._loss), self._flushed_at):
             self.flush()
 
     def flush(self) -> None:

@@ -6,14 +6,17 @@ from CONTROL_FD is a run spec (as the runner takes, plus ``cwd`` and ``output``,
 target's own output); the records of that run go to RECORDS_FD, followed by a ``done`` record.
 Between targets the worker undoes what a target changed: the observers' patches (undone by the
 observers themselves), the working directory, ``sys.path``, the target's own modules, Keras's
-global state and the default graph. TF1 programs need TensorFlow's v2 behaviour off for the
+global state and the default graph, and it kills what the target left running in the worker's
+process group (its own session). TF1 programs need TensorFlow's v2 behaviour off for the
 whole process, so a ``tf1`` worker serves them and a ``tf2`` worker everything else; a worker
 given a target of the other kind answers ``done`` with ``redirect`` without running it.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -62,6 +65,26 @@ def observe_one(spec: RunSpec, writer: RecordWriter, known: set[str]) -> int:
     return status
 
 
+def _end_strays() -> None:
+    """Kill the processes the last target left running in this process group (Linux: found
+    in /proc), and reap those that were its children."""
+    me, group = os.getpid(), os.getpgrp()
+    if group != me:  # not a group of its own: other processes share it
+        return
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        pid = int(stat.parent.name)
+        if pid != me and int(fields[2]) == group:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError, PermissionError):
+                pass
+
+
 def _reset() -> None:
     """Clear Keras's global state and TensorFlow's default graph."""
     if TENSORFLOW not in sys.modules:
@@ -87,7 +110,9 @@ def _api(spec: RunSpec) -> str:
 
 
 def serve(control_fd: int, records_fd: int, api: str) -> None:
-    os.set_inheritable(records_fd, False)
+    for fd in (control_fd, records_fd):
+        os.set_inheritable(fd, False)  # the targets' own children never hold the streams
+    faulthandler.enable()  # to fd 2: a crash in native code names its line in the target's output
     writer = RecordWriter(records_fd)
     if api == "tf1":
         import tensorflow as tf
@@ -102,7 +127,9 @@ def serve(control_fd: int, records_fd: int, api: str) -> None:
             if _api(spec) != api:
                 writer.write("done", redirect=True)
                 continue
-            writer.write("done", status=observe_one(spec, writer, known))
+            status = observe_one(spec, writer, known)
+            _end_strays()
+            writer.write("done", status=status)
             _reset()  # while the parent reads the records
     writer.close()
 

@@ -6,14 +6,21 @@ fixed probe batch of the training data, with ``GradientTape`` and ``model.comput
 with the activations of that batch; kernel statistics are taken before the step and the size of
 the update after it. The loss (and accuracy) of every step is recovered from Keras's running
 means; the labels of each sampled batch are read inside the model's own train step.
+
+Under a ``tf.distribute`` strategy the running means are read from their synchronized variables
+(summed over the replicas), each replica's step gathers the labels of the whole batch, and the
+probe runs in every replica, as Keras runs its own steps: the numbers are the single-device ones.
 """
 
 from __future__ import annotations
 
 import inspect
+import math
+import os
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 import keras
@@ -21,7 +28,10 @@ import numpy as np
 import tensorflow as tf
 
 from netdoctor import data as datasets
+from netdoctor import judge
 from netdoctor import metrics as m
+from netdoctor.api import to_json
+from netdoctor.findings import Finding, Report, Severity
 from netdoctor.observe.core import references
 from netdoctor.observe.core.records import Records, SampleWriter, StepLimitReached, StepLog
 from netdoctor.observe.core.seam import Patches, PatchingObserver
@@ -51,6 +61,11 @@ KERAS_LOSS_KEY, VALIDATION_PREFIX = "loss", "val_"
 #: What a fit observer measures without a probe batch, and what the probe adds.
 WITHOUT_PROBE = m.WEIGHTS | {m.LOSS, m.ACCURACY, m.BATCH_CLASSES, m.REGULARIZATION_LOSS}
 WITH_PROBE = WITHOUT_PROBE | m.GRADIENTS | m.ACTIVATIONS
+#: The rule of constant weights, and the rules of NaN or Inf in the values and in the data: the
+#: errors that leave a run nothing to learn, certain before it ends (see :func:`leaves_nothing`).
+#: Other defects (a double softmax, graph growth) still train; the outcome needs the whole run.
+CONSTANT_WEIGHTS = "ND101"
+FATAL = (CONSTANT_WEIGHTS, "ND303", "ND603")
 
 
 class FitObserver(keras.callbacks.Callback):
@@ -100,7 +115,7 @@ class FitObserver(keras.callbacks.Callback):
             self.steps.plan(planned)
         self._kernels = KernelWatch(trained_kernels(model), self.seed)
         self.labels = _watch_labels(model, self._patches)
-        self._probe = Probe(model, self._patches, *probe) if probe is not None else None
+        self._probe = ReplicaProbe(model, self._patches, *probe) if probe is not None else None
         self._tracker = next((metric for metric in model.metrics if metric.name == KERAS_LOSS_KEY), None)
         self.samples.variable_layers.update(variable_layers(model))
         self.records.observed(WITH_PROBE if self._probe is not None else WITHOUT_PROBE)
@@ -183,7 +198,7 @@ class FitObserver(keras.callbacks.Callback):
         if self._tracker is None:  # a custom train_step: only the running means are known
             loss = logs.get(KERAS_LOSS_KEY)
             return (None if loss is None else float(loss)), mean_accuracy
-        total, count = float(self._tracker.total), float(self._tracker.count)
+        total, count = _number(self._tracker.total), _number(self._tracker.count)
         (seen_total, seen_count), self._seen = self._seen, (total, count)
         added = count - seen_count
         if added <= 0:
@@ -228,6 +243,7 @@ class FitObserver(keras.callbacks.Callback):
                 facts[m.TARGET_STATS] = datasets.describe(y)
         if self.batch_size is not None:
             facts[m.BATCH_SIZE] = self.batch_size
+        facts.update(distribution(model.distribute_strategy))
         if is_array(self.x):
             x = np.asarray(self.x)
             facts.update(
@@ -262,22 +278,116 @@ def _batch_size(arguments: dict[str, Any]) -> int | None:
     return 32 if is_array(arguments.get("x")) else None
 
 
+def _number(variable: Any) -> float:
+    """A scalar variable's value; a synchronized one (a metric under a strategy) summed over the replicas."""
+    return float(np.asarray(variable))
+
+
+def _whole_batch(y: Any) -> Any:
+    """The labels of the step's whole batch: under a strategy each replica trains on its own share.
+    They travel as floats (exact for class numbers), which every strategy's collectives gather."""
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return y
+    return context.all_gather(tf.cast(y, tf.float32), axis=0)
+
+
+def _replica_local(next_creator: Callable[..., Any], **kwargs: Any) -> Any:
+    """Create a variable that each replica sets on its own and that is read from the first, so a
+    replica's step may set it (every replica sets the same value) under any strategy."""
+    kwargs.update(
+        synchronization=tf.VariableSynchronization.ON_READ, aggregation=tf.VariableAggregation.ONLY_FIRST_REPLICA
+    )
+    return next_creator(**kwargs)
+
+
 def _watch_labels(model: keras.Model, patches: Patches) -> BatchLabels:
     """Read the labels of every batch inside the model's own ``train_step``: wrap it, and make
     this ``fit``'s train function from the wrapper (the program's own comes back on undo)."""
-    labels = BatchLabels()
+    with tf.variable_creator_scope(_replica_local):
+        labels = BatchLabels()
     train_step, train_function = model.train_step, model.train_function
 
     def observed_train_step(data):
         _, y, _ = keras.utils.unpack_x_y_sample_weight(data)
         if y is not None and not isinstance(y, (dict, list, tuple)):
-            labels.record(y)
+            labels.record(_whole_batch(y))
         return train_step(data)
 
     patches.shadow(model, "train_step", observed_train_step)
     model.make_train_function(force=True)
     patches.callback(lambda: setattr(model, "train_function", train_function))
     return labels
+
+
+class ReplicaProbe(Probe):
+    """The :class:`Probe` run in every replica of the model's distribution strategy (where Keras
+    lets gradients of its variables be taken), each on the whole probe batch; the first replica's
+    numbers are kept. Without a strategy it is the plain probe."""
+
+    def __init__(self, model: keras.Model, patches: Patches, x: Any, y: Any = None) -> None:
+        super().__init__(model, patches, x, y)
+        self.strategy = model.distribute_strategy
+        self._measure = tf.function(self._in_replicas)
+
+    def _in_replicas(self, *batch):
+        strategy = self.strategy
+        measured = strategy.run(self._measured, args=batch)
+        layers, variables = tf.nest.map_structure(lambda value: strategy.experimental_local_results(value)[0], measured)
+        # Keras divides a loss by the replicas in sync, whose gradients it sums; the probe's is whole.
+        for entry in [*layers.values(), *variables.values()]:
+            if m.GRAD_NORM in entry:
+                entry[m.GRAD_NORM] = entry[m.GRAD_NORM] * strategy.num_replicas_in_sync
+        return layers, variables
+
+
+def cluster(strategy: tf.distribute.Strategy) -> dict[str, list[str]]:
+    """The tasks of a multi-worker strategy's cluster, by type (empty on one machine)."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    return resolver.cluster_spec().as_dict() if resolver is not None else {}
+
+
+def is_chief(strategy: tf.distribute.Strategy) -> bool:
+    """Whether this process reports for the cluster: its chief, else worker 0 (as TensorFlow
+    chooses), or the only process."""
+    tasks = cluster(strategy)
+    if not tasks:
+        return True
+    task = strategy.cluster_resolver
+    return task.task_type == "chief" or (task.task_type == "worker" and task.task_id == 0 and "chief" not in tasks)
+
+
+def distribution(strategy: tf.distribute.Strategy) -> dict[str, Any]:
+    """The run facts of a strategy that trains on more than one replica (none for one device)."""
+    tasks = cluster(strategy)
+    replicas, workers = strategy.num_replicas_in_sync, len(tasks.get("chief", [])) + len(tasks.get("worker", []))
+    if replicas == 1 and workers <= 1:
+        return {}
+    kind = type(strategy)
+    name = next((name for name in dir(tf.distribute) if getattr(tf.distribute, name) is kind), kind.__name__)
+    facts = {m.STRATEGY: name, m.REPLICAS: replicas, m.WORKERS: max(workers, 1)}
+    where = ""
+    if tasks:
+        facts[m.WORKER] = f"{strategy.cluster_resolver.task_type} {strategy.cluster_resolver.task_id}"
+        chief = " (the chief)" if is_chief(strategy) else ""
+        where = f" over {workers} workers; this is the recording of {facts[m.WORKER]}{chief}"
+    note = (
+        f"trained with {facts[m.STRATEGY]} on {replicas} replicas in sync{where}: losses and accuracies "
+        "are those of the whole batch, the probe batch's numbers those of the first replica"
+    )
+    return {**facts, m.NOTES: [note]}
+
+
+def leaves_nothing(recording: Recording, finding: Finding) -> bool:
+    """Whether an error of the :data:`FATAL` rules already leaves the run nothing to learn: NaN and
+    Inf do; constant weights do once an update has left a layer's kernel constant (a constant
+    kernel that gets differing gradients breaks its symmetry, and learns)."""
+    if finding.code != CONSTANT_WEIGHTS:
+        return True
+    return len(recording.samples) > 1 and any(
+        recording.layer_series(layer, m.KERNEL_MIN)[-1] == recording.layer_series(layer, m.KERNEL_MAX)[-1]
+        for layer in finding.all_layers
+    )
 
 
 class FitHook(PatchingObserver):
@@ -398,14 +508,43 @@ class Recorder(FitObserver):
 
         recorder = Recorder(x_train, y_train)
         model.fit(x_train, y_train, callbacks=[recorder])
-        report = netdoctor.diagnose(recorder.recording)
+        print(recorder.report().verdict)
+
+    With ``stop_on_fatal``, like ``keras.callbacks.TerminateOnNaN``, it stops training at the
+    first sampled step (or non-finite loss) where a finding certain on its own leaves the run
+    nothing to learn (NaN or Inf, weights that stay constant: :data:`FATAL`); the report says so. With ``report_to``, the JSON
+    report is written to that file when ``fit`` ends; in a multi-worker run every worker
+    records, and only the chief writes it.
     """
 
-    def __init__(self, x: Any = None, y: Any = None, *, probe_size: int = 256, seed: int = 0) -> None:
+    def __init__(
+        self,
+        x: Any = None,
+        y: Any = None,
+        *,
+        probe_size: int = 256,
+        seed: int = 0,
+        stop_on_fatal: bool = False,
+        report_to: str | os.PathLike | None = None,
+    ) -> None:
         self.recording = Recording()
         records = Records(MemoryWriter(self.recording))
         super().__init__(records, SampleWriter(records), x=x, y=y, probe_size=probe_size, seed=seed)
+        self.stop_on_fatal = stop_on_fatal
+        self.report_to = None if report_to is None else Path(report_to)
+        #: The findings for which ``stop_on_fatal`` stopped training (empty while it has not).
+        self.fatal: list[Finding] = []
         self._started = time.perf_counter()
+
+    @property
+    def is_chief(self) -> bool:
+        """Whether this process reports for its cluster (always, on one machine)."""
+        return self.model is None or is_chief(self.model.distribute_strategy)
+
+    def report(self, **judge_options: Any) -> Report:
+        """The report ``netdoctor check`` gives for this recording; ``judge_options`` are those
+        of :func:`netdoctor.diagnose` (``select``, ``ignore``, ``options``, ``settings``)."""
+        return judge.diagnose(self.recording, **judge_options)
 
     def on_train_begin(self, logs=None) -> None:
         if not self.recording.records:
@@ -416,6 +555,27 @@ class Recorder(FitObserver):
             self.records.write("meta", **{m.TENSORFLOW: tf.__version__, m.KERAS: keras.__version__})
         super().on_train_begin(logs)
 
+    def on_train_batch_end(self, batch, logs=None) -> None:
+        sampled = self._before is not None
+        super().on_train_batch_end(batch, logs)
+        loss = (logs or {}).get(KERAS_LOSS_KEY)
+        if self.stop_on_fatal and not self.fatal and (sampled or (loss is not None and not math.isfinite(loss))):
+            self._stop_if_fatal()
+
+    def _stop_if_fatal(self) -> None:
+        """Stop training when the recording so far holds a finding of the :data:`FATAL` rules."""
+        self.steps.flush()
+        found = judge.diagnose(self.recording, select=FATAL).findings
+        self.fatal = [f for f in found if f.severity is Severity.ERROR and leaves_nothing(self.recording, f)]
+        if not self.fatal:
+            return
+        self.model.stop_training = True
+        named = ", ".join(f"{f.code} {f.name}" for f in self.fatal)
+        note = f"the Recorder stopped training at step {self.steps.steps - 1:,} (stop_on_fatal): {named} left it nothing to learn"
+        self.records.write("meta", **{m.STOPPED_ON: [f.code for f in self.fatal], m.NOTES: [note]})
+
     def on_train_end(self, logs=None) -> None:
         super().on_train_end(logs)
         self.records.write("end", steps=self.steps.steps, duration_s=time.perf_counter() - self._started)
+        if self.report_to is not None and self.is_chief:
+            self.report_to.write_text(to_json(self.report()), encoding="utf-8")

@@ -17,7 +17,7 @@ import tensorflow as tf
 
 from netdoctor import data as datasets
 from netdoctor import metrics as m
-from netdoctor.observe.core.records import FLUSH_AFTER, FLUSH_EVERY, Records, SampleWriter
+from netdoctor.observe.core.records import Records, SampleWriter, flush_due
 from netdoctor.observe.core.schedule import EvalSchedule, SampleSchedule
 from netdoctor.observe.core.seam import Patches, PatchingObserver
 from netdoctor.observe.keras.model_info import (
@@ -204,7 +204,7 @@ class Trainer(PatchingObserver):
                 self.samples.write(step, loss, layers, variables, **extra)
             else:
                 pending.append(self.plain_step(x, y))
-            if sampled or len(pending) >= FLUSH_EVERY or time.monotonic() - flushed_at > FLUSH_AFTER:
+            if sampled or flush_due(step, len(pending), flushed_at):
                 nonfinite_at = self._flush(flushed, pending)
                 flushed += len(pending)
                 pending = []

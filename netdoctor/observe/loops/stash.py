@@ -20,8 +20,7 @@ class Stash:
     (:meth:`put_sampled`)."""
 
     def __init__(self) -> None:
-        with tf.init_scope():
-            self._switch = tf.Variable(False, trainable=False, name="netdoctor_sampling")
+        self._switch: tf.Variable | None = None  # made on first use: creating it starts TensorFlow
         self.sampling = False
         self._step: int | None = None
         self._slots: dict[str, tf.Variable] = {}
@@ -35,7 +34,7 @@ class Stash:
             return
         self._step = step
         self.sampling = sampling
-        self._switch.assign(sampling)
+        self._flag().assign(sampling)
         if sampling:
             for key in self._sampled_keys:
                 slot = self._slots.get(key)
@@ -43,6 +42,13 @@ class Stash:
                     slot.assign(tf.fill(tf.shape(slot), tf.constant(math.nan, slot.dtype)))
             for key in self._sampled_keys:
                 self._eager.pop(key, None)
+
+    def _flag(self) -> tf.Variable:
+        """The variable that says inside a trace whether this step is sampled."""
+        if self._switch is None:
+            with tf.init_scope():
+                self._switch = tf.Variable(False, trainable=False, name="netdoctor_sampling")
+        return self._switch
 
     def put(self, values: Mapping[str, tf.Tensor]) -> None:
         """Keep ``values`` (scalars) from every step."""
@@ -67,7 +73,7 @@ class Stash:
                 self._slot(key, value).assign(tf.cast(value, tf.float32))
             return tf.constant(True)
 
-        tf.cond(self._switch, measure, lambda: tf.constant(False))
+        tf.cond(self._flag(), measure, lambda: tf.constant(False))
 
     def get(self, key: str) -> Any:
         """The latest value under ``key`` (a tensor, not yet converted), or None."""

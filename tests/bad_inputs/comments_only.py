@@ -1,0 +1,1 @@
+# A file with nothing but comments: nothing to run, nothing to train.

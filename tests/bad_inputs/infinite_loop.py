@@ -1,0 +1,4 @@
+"""A script that never ends and never trains."""
+
+while True:
+    pass
