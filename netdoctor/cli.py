@@ -70,6 +70,33 @@ class FailOn(str, enum.Enum):
     never = "never"
 
 
+# Options that check and judge share, one definition each.
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to this file.  \\[default: stdout]")
+]
+FailOnOption = Annotated[
+    FailOn | None, typer.Option(help="Lowest severity that makes the exit code 1.  \\[default: error]")
+]
+SelectOption = Annotated[
+    list[str] | None, typer.Option(help="Only these rule codes or prefixes (ND1, ND301).  \\[default: all]")
+]
+IgnoreOption = Annotated[
+    list[str] | None, typer.Option(help="Skip these rule codes or prefixes.  \\[default: none]")
+]
+HtmlOption = Annotated[
+    Path | None, typer.Option(metavar="FILE", help="Also write the report as one self-contained HTML page.")
+]
+TensorboardOption = Annotated[
+    Path | None, typer.Option(metavar="DIR", help="Also write the recording as TensorBoard events under DIR.")
+]
+ConfigOption = Annotated[
+    Path | None, typer.Option(help="Read settings from this pyproject.toml.  \\[default: the nearest one]")
+]
+IsolatedOption = Annotated[bool, typer.Option(help="Ignore configuration files.")]
+NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colours in the report.")]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"netdoctor {__version__}")
@@ -195,14 +222,9 @@ def check(
             help=f"Seconds a target may run before it is stopped (0: no limit).  \\[default: {DEFAULT_TIMEOUT:g}]"
         ),
     ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write the report to this file.  \\[default: stdout]"),
-    ] = None,
-    fail_on: Annotated[
-        FailOn | None, typer.Option(help="Lowest severity that makes the exit code 1.  \\[default: error]")
-    ] = None,
+    fmt: FormatOption = OutputFormat.text,
+    output: OutputOption = None,
+    fail_on: FailOnOption = None,
     verify: Annotated[
         bool | None,
         typer.Option(
@@ -214,30 +236,16 @@ def check(
     verify_steps: Annotated[
         int | None, typer.Option(help="Training steps of each verification re-run.  \\[default: 300]")
     ] = None,
-    select: Annotated[
-        list[str] | None,
-        typer.Option(help="Only these rule codes or prefixes (ND1, ND301).  \\[default: all]"),
-    ] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option(help="Skip these rule codes or prefixes.  \\[default: none]")
-    ] = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
     save_recording: Annotated[
         Path | None, typer.Option(help="Save what was observed, to judge again later with `netdoctor judge`.")
     ] = None,
-    html: Annotated[
-        Path | None,
-        typer.Option(metavar="FILE", help="Also write the report as one self-contained HTML page."),
-    ] = None,
-    tensorboard: Annotated[
-        Path | None,
-        typer.Option(metavar="DIR", help="Also write the recording as TensorBoard events under DIR."),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option(help="Read settings from this pyproject.toml.  \\[default: the nearest one]"),
-    ] = None,
-    isolated: Annotated[bool, typer.Option(help="Ignore configuration files.")] = False,
-    no_color: Annotated[bool, typer.Option("--no-color", help="No colours in the report.")] = False,
+    html: HtmlOption = None,
+    tensorboard: TensorboardOption = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
+    no_color: NoColorOption = False,
     no_progress: Annotated[
         bool, typer.Option("--no-progress", help="No progress bar (never shown off a terminal or under CI).")
     ] = False,
@@ -337,10 +345,12 @@ def _check_one(
     return report, settings
 
 
-def _refuse_to_overwrite_inputs(target: Path, settings: Settings, written: dict[str, Path | None]) -> None:
-    """netdoctor writes only where asked (``written``: flag -> file), never over the target or
-    another input, and never two things into one file."""
-    inputs = {target.resolve(): "the target"}
+def _refuse_to_overwrite_inputs(
+    target: Path, settings: Settings, written: dict[str, Path | None], what: str = "the target"
+) -> None:
+    """netdoctor writes only where asked (``written``: flag -> file), never over the target (or
+    recording) or another input, and never two things into one file."""
+    inputs = {target.resolve(): what}
     if settings.config_file is not None:
         inputs[settings.config_file.resolve()] = "the configuration file"
     if settings.data.endswith(".npz"):
@@ -466,26 +476,16 @@ def judge(
     recording_file: Annotated[
         Path, typer.Argument(metavar="RECORDING", help="A file saved with --save-recording.")
     ],
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
-    fail_on: Annotated[
-        FailOn | None, typer.Option(help="Lowest severity that makes the exit code 1.  \\[default: error]")
-    ] = None,
-    select: Annotated[list[str] | None, typer.Option(help="Only these rule codes or prefixes.")] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rule codes or prefixes.")] = None,
-    html: Annotated[
-        Path | None,
-        typer.Option(metavar="FILE", help="Also write the report as one self-contained HTML page."),
-    ] = None,
-    tensorboard: Annotated[
-        Path | None,
-        typer.Option(metavar="DIR", help="Also write the recording as TensorBoard events under DIR."),
-    ] = None,
-    config: Annotated[Path | None, typer.Option(help="Read settings from this pyproject.toml.")] = None,
-    isolated: Annotated[bool, typer.Option(help="Ignore configuration files.")] = False,
-    no_color: Annotated[bool, typer.Option("--no-color", help="No colours in the report.")] = False,
+    fmt: FormatOption = OutputFormat.text,
+    output: OutputOption = None,
+    fail_on: FailOnOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    html: HtmlOption = None,
+    tensorboard: TensorboardOption = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
+    no_color: NoColorOption = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Judge a saved recording again, without TensorFlow and without training."""
@@ -501,6 +501,8 @@ def judge(
                 "ignore": split_selectors(ignore),
             },
         )
+        written = {"--output": output, "--html": html}
+        _refuse_to_overwrite_inputs(recording_file, settings, written, what="the recording")
     except (OSError, ValueError) as exc:
         raise _fail(f"{recording_file}: cannot read the recording ({exc})") from None
     except NetdoctorError as exc:
@@ -513,7 +515,7 @@ def judge(
 
 @app.command("rules")
 def list_rules(
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """List every rule: code, name, severity and summary."""
     from netdoctor.rules import all_rules
@@ -531,7 +533,7 @@ def list_rules(
 @app.command("rule")
 def show_rule(
     code: Annotated[str, typer.Argument(help="A rule code (ND101) or name (constant-weights).")],
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Explain one rule: what it checks, why it matters, an example, the fix, its options."""
     import difflib

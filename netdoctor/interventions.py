@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from netdoctor import metrics as m
@@ -30,6 +30,8 @@ KERAS_LOOPS = frozenset({"netdoctor", "fit", "function", "eager"})
 CUSTOM_LOOPS = frozenset({"function", "eager"})
 #: Learning-rate factors of the two learning-rate interventions.
 LOWER, RAISE = 0.1, 10.0
+#: How far from the program's own a scaled learning rate may go.
+FURTHEST = 1e3
 #: The dropout rate and regularization factor the reducing interventions set.
 DROPOUT_RATE, REGULARIZATION_FACTOR = 0.2, 0.01
 #: The batch size of the smaller-batch intervention (Keras's default).
@@ -318,15 +320,33 @@ def _learning_rate(factor: float, word: str) -> Planner:
         scale = factor
         if rate and default:
             scale = max(factor, default / rate) if factor > 1 else min(factor, default / rate)
-        what = f"{rate:g} -> {rate * scale:g}" if rate else f"x {scale:g}"
-        return Planned(
-            f"{word}-learning-rate",
-            {"factor": scale, "hand_written": hand},
-            f"{'divide' if scale < 1 else 'multiply'} the learning rate by {max(scale, 1 / scale):g} ({what})"
-            + (" (the loop's hand-written updates scaled)" if hand else ""),
-        )
+        return _scaled_learning_rate(scale, rate, hand)
 
     return plan
+
+
+def _scaled_learning_rate(scale: float, rate: float | None, hand: bool) -> Planned:
+    what = f"{rate:g} -> {rate * scale:g}" if rate else f"x {scale:g}"
+    return Planned(
+        f"{'lower' if scale < 1 else 'raise'}-learning-rate",
+        {"factor": scale, "hand_written": hand, "rate": rate},
+        f"{'divide' if scale < 1 else 'multiply'} the learning rate by {max(scale, 1 / scale):g} ({what})"
+        + (" (the loop's hand-written updates scaled)" if hand else ""),
+    )
+
+
+def stronger(plan: Planned) -> Planned | None:
+    """The same fix taken 10x further (a learning rate scaled once more), for a fix that helped too
+    little; None where there is no stronger one, or it would go past :data:`FURTHEST`."""
+    if plan.name not in ("lower-learning-rate", "raise-learning-rate"):
+        return None
+    factor = plan.params["factor"]
+    scale = factor * (LOWER if factor < 1 else RAISE)
+    if max(scale, 1 / scale) > FURTHEST:
+        return None
+    return replace(
+        _scaled_learning_rate(scale, plan.params["rate"], plan.params["hand_written"]), codes=plan.codes
+    )
 
 
 def _update_direction(finding: Finding) -> str:
@@ -340,6 +360,8 @@ def _update_direction(finding: Finding) -> str:
 intervention(
     "lower-learning-rate", {"ND202", "ND205", "ND206", "ND303", "ND403"}, "divide the learning rate by 10"
 )(_learning_rate(LOWER, "lower"))
+
+
 @intervention("remove-clipping", {"ND204", "ND205", "ND207"}, "remove the optimizer's gradient clipping")
 def _remove_clipping(finding: Finding, rec: Recording) -> Planned | str:
     clipping = rec.meta.get(m.OPTIMIZER_CLIPPING) or {}

@@ -135,22 +135,28 @@ def diagnose(
 
 def verified(report: Report, verifications: dict[str, Any]) -> Report:
     """The report with each finding's verification (``netdoctor.verification``) attached: a
-    finding whose fix was refuted is demoted to a warning and explains nothing; root causes are
+    gated finding whose fix was refuted is demoted to a warning and explains nothing, as long as
+    the run stays sick without it (a fix that does not help proves no health); root causes are
     ranked by the measured effect of their fixes."""
     from netdoctor.verification import REFUTED
 
-    refuted = frozenset(code for code, v in verifications.items() if v.verdict == REFUTED)
+    refuted = {code for code, v in verifications.items() if v.verdict == REFUTED and REGISTRY[code].gated}
+    errors = {f.code for f in report.findings if f.severity is Severity.ERROR}
+    if errors and errors <= refuted:
+        refuted = set()
     findings = []
     for finding in report.findings:
         verification = verifications.get(finding.code)
         if verification is None:
             findings.append(replace(finding, explained_by=None))
             continue
-        severity = Severity.WARNING if finding.code in refuted and finding.severity is Severity.ERROR else finding.severity
+        demoted = finding.code in refuted and finding.severity is Severity.ERROR
+        severity = Severity.WARNING if demoted else finding.severity
+        verification = replace(verification, demoted=demoted)
         findings.append(replace(finding, verification=verification, severity=severity, explained_by=None))
     return Report(
         recording=report.recording,
-        findings=_explained(findings, refuted),
+        findings=_explained(findings, frozenset(refuted)),
         settings=report.settings,
         not_checked=report.not_checked,
         outcome=report.outcome,

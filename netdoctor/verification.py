@@ -12,7 +12,8 @@ a classifier, the loss for a regression, on held-out data where both runs have i
                 more than the seed spread.
 ``partial``     it beats the control by more than the spread, but does not repair the run.
 ``refuted``     it is no better than the control, which fails or learns badly: the finding is
-                demoted to a warning.
+                demoted to a warning, unless it is certain on its own or nothing else would
+                leave the run sick (a fix that does not help is no proof of health).
 ``not verifiable``  the fix cannot be applied to this kind of run, found nothing to change, the
                 re-run failed, or the unchanged run learns as well as the fixed one (a defect
                 that does not stop this run is not refuted by it).
@@ -125,6 +126,7 @@ class Verification:
     reason: str | None = None  # why it is not verifiable, or what the verdict rests on
     together_with: tuple[str, ...] = ()  # codes of the findings fixed in the same run
     diff: str | None = None  # the fix as a unified diff of the user's file, where it is one line
+    demoted: bool = False  # refuted, and the finding demoted to a warning for it
 
     @property
     def rank(self) -> tuple[int, float]:
@@ -160,6 +162,7 @@ class Verification:
             "reason": self.reason,
             "together_with": list(self.together_with),
             "diff": self.diff,
+            "demoted": self.demoted,
         }
 
 
@@ -304,21 +307,14 @@ def _sampling_noise(control: Score, runs: list[Recording]) -> float:
 def _separation(control: Score, fixed: Score, scale: float) -> float:
     """How far the fixed runs' worst seed beats the control's best, in the effect's unit (the
     effect itself with one seed): more than the noise floor, and the two ranges do not overlap."""
-    worst_fixed = Score(
-        fixed.measure,
-        fixed.on,
-        (min(fixed.values) if fixed.measure in (m.ACCURACY, PROGRESS) else max(fixed.values),),
-        fixed.steps,
-        fixed.outcome,
-    )
-    best_control = Score(
-        control.measure,
-        control.on,
-        (max(control.values) if control.measure in (m.ACCURACY, PROGRESS) else min(control.values),),
-        control.steps,
-        control.outcome,
-    )
-    return _effect(best_control, worst_fixed, scale)
+    return _effect(_extreme(control, best=True), _extreme(fixed, best=False), scale)
+
+
+def _extreme(score: Score, best: bool) -> Score:
+    """The score of ``score``'s best (or worst) seed alone."""
+    higher_is_better = score.measure in (m.ACCURACY, PROGRESS)
+    value = max(score.values) if best == higher_is_better else min(score.values)
+    return Score(score.measure, score.on, (value,), score.steps, score.outcome)
 
 
 def _judge(
@@ -465,12 +461,20 @@ def verify(
     by_plan = {
         key: _with_diff(compare(plan, runs, original, seed), plan, diff) for key, plan in plans.items()
     }
+    for key, plan in list(plans.items()):  # a fix that helped too little, once more 10x further
+        further = interventions.stronger(plan)
+        if further is not None and by_plan[key].verdict in (REFUTED, PARTIAL):
+            tried = _with_diff(compare(further, runs, original, seed), further, diff)
+            if tried.rank < by_plan[key].rank:
+                plans[key], by_plan[key] = further, tried
     for key, plan in plans.items():
         for code in plan.codes:
             results[code] = by_plan[key]
-    partial = sorted(
-        (p for p in plans.values() if by_plan[p.key].verdict == PARTIAL), key=lambda p: by_plan[p.key].rank
-    )
+    partial = [
+        plans[key]
+        for key in sorted(plans, key=lambda key: by_plan[key].rank)
+        if by_plan[key].verdict == PARTIAL
+    ]
     if len(partial) >= 2:
         pair = interventions.combined(partial[:2])
         together = _with_diff(compare(pair, runs, original, seed), pair, diff)

@@ -8,12 +8,14 @@ import json
 
 import pytest
 
+from netdoctor import interventions, verification
 from netdoctor import metrics as m
-from netdoctor import verification
-from netdoctor.findings import Severity
+from netdoctor.findings import Finding, Report, Severity, Verdict
 from netdoctor.interventions import CATALOG, Planned, for_finding
 from netdoctor.judge import diagnose, verified
 from netdoctor.output.json_report import render_json
+from netdoctor.output.text import make_console, text_report
+from netdoctor.rules import REGISTRY
 
 from synthetic import healthy_mlp, make_recording, zero_init_mlp
 
@@ -65,6 +67,12 @@ class Runner:
         return rerun(value, applied=name == "unchanged" or self.options.get("applied", True), steps=steps)
 
 
+def text_of(report) -> str:
+    console = make_console(no_color=True)
+    console.width = 200
+    return text_report(report, console)
+
+
 def verify(rec, runner, **kwargs):
     report = diagnose(rec)
     found = verification.verify(report.findings, rec, runner, 300, **kwargs)
@@ -92,11 +100,24 @@ def test_a_fix_no_better_than_the_control_is_refuted_and_demoted():
     assert found["ND101"].verdict == verification.REFUTED
     judged = verified(report, found)
     by_code = {f.code: f for f in judged.findings}
-    assert by_code["ND101"].severity is Severity.WARNING
-    assert by_code["ND101"].verification is found["ND101"]
-    # nothing is explained by a refuted finding: the others are root causes again
-    assert all(f.explained_by != "ND101" for f in judged.findings)
-    assert judged.root_causes[0].code != "ND101"
+    # the dead units are a gated hypothesis: refuted, they are demoted and explain nothing
+    assert by_code["ND301"].severity is Severity.WARNING and by_code["ND301"].verification.demoted
+    assert all(f.explained_by != "ND301" for f in judged.findings)
+    # identical kernels are a defect certain on its own: a fix that did not help leaves it an error
+    assert by_code["ND101"].severity is Severity.ERROR and not by_code["ND101"].verification.demoted
+    assert judged.verdict is Verdict.SICK
+
+
+def test_refuting_every_cause_leaves_a_failing_run_sick():
+    rec = original()
+    report, found = verify(rec, Runner({"unchanged": 0.11, "reinitialize": 0.112}))
+    refuted = [f for f in report.findings if REGISTRY[f.code].gated and found[f.code].verdict == verification.REFUTED]
+    gated_only = Report(rec, refuted, report.settings)
+    assert {f.severity for f in gated_only.findings} == {Severity.ERROR}
+    judged = verified(gated_only, found)
+    assert judged.verdict is Verdict.SICK
+    assert not any(f.verification and f.verification.demoted for f in judged.findings)
+    assert "the run still fails with it" in text_of(judged)
 
 
 def test_an_unclear_effect_gets_more_seeds_and_their_spread():
@@ -210,3 +231,28 @@ def test_each_finding_gets_the_intervention_that_implements_its_fix(code, facts,
     planned = for_finding(finding, rec)
     assert isinstance(planned, Planned) and planned.name == expected
     assert code in CATALOG[expected].fixes
+
+
+def test_a_learning_rate_fix_that_helps_too_little_is_taken_ten_times_further():
+    rec = original(meta={m.OPTIMIZER_KIND: "SGD", m.LEARNING_RATE: 0.01})
+    too_high = Finding("ND206", "learning-rate-too-high", Severity.ERROR, "the learning rate is too high", "lower it")
+    plan = for_finding(too_high, rec)
+    assert plan.params["factor"] == pytest.approx(0.1)
+
+    class ByRate(Runner):
+        def __call__(self, planned, seed, steps):
+            factor = planned[0]["params"]["factor"] if planned else 1.0
+            self.calls.append((round(factor, 6), seed, steps))
+            return rerun({1.0: 0.11, 0.1: 0.11, 0.01: 0.88}[round(factor, 6)], steps=steps)
+
+    runner = ByRate({})
+    result = verification.verify([too_high], rec, runner, 300)["ND206"]
+    assert result.verdict == verification.CONFIRMED
+    assert "divide the learning rate by 100 (0.01 -> 0.0001)" in result.description
+    assert sorted(call[0] for call in runner.calls) == [0.01, 0.1, 1.0]
+
+
+def test_a_learning_rate_is_never_scaled_past_a_thousandfold():
+    plan = Planned("lower-learning-rate", {"factor": 1e-3, "hand_written": False, "rate": 0.5}, "")
+    assert interventions.stronger(plan) is None
+    assert interventions.stronger(Planned("shuffle", {}, "")) is None

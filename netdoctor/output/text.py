@@ -150,8 +150,10 @@ def _verification(verification: Any) -> Text:
     text.append(verification.line, style=VERIFICATION_STYLE.get(verification.verdict, ""))
     if verification.together_with:
         text.append(f" (together with the fix of {', '.join(verification.together_with)})")
-    if verification.verdict == "refuted":
+    if verification.demoted:
         text.append("; so this is not what stops the run: demoted to a warning", style="red")
+    elif verification.verdict == "refuted":
+        text.append("; the run still fails with it: the cause lies elsewhere, or needs more than this fix", style="red")
     if verification.diff:
         text.append("\n" + verification.diff.rstrip("\n"), style="dim")
     return text
