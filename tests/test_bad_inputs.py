@@ -395,6 +395,7 @@ def _stopped_report(run: Run, reason: str, steps: int = 5) -> None:
     assert run.report["summary"]["steps"] >= steps
 
 
+@pytest.mark.exhaustive
 def test_sigterm_stops_the_run_and_reports_it(tmp_path, no_strays):
     run, _ = _interrupted(tmp_path, no_strays, [signal.SIGTERM])
     _stopped_report(run, "stopped by SIGTERM")

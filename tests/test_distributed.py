@@ -23,6 +23,9 @@ from netdoctor.recording import Recording
 
 from conftest import ROOT, netdoctor_process
 
+#: Each test trains in processes of its own (TensorFlow's devices are fixed once it starts).
+pytestmark = pytest.mark.exhaustive
+
 SCRIPTS = ROOT / "tests" / "scripts"
 #: Seconds a distributed program may take before the test gives up on it.
 TIMEOUT = 120
@@ -67,7 +70,6 @@ def test_mirrored_strategy_records_what_one_device_records(tmp_path):
                 )
 
 
-@pytest.mark.e2e
 def test_check_of_a_mirrored_fit_script(tmp_path):
     saved = tmp_path / "run.jsonl"
     run = netdoctor_process("check", "tests/scripts/fit_mirrored.py", "-f", "json", "--save-recording", str(saved))
@@ -84,7 +86,6 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.mark.exhaustive
 def test_multiworker_every_worker_records_and_the_chief_reports(tmp_path):
     cluster = {"worker": [f"127.0.0.1:{_free_port()}" for _ in range(2)]}
     workers = [

@@ -106,6 +106,12 @@ def test_fit_with_a_sequential_built_at_the_first_batch():
     assert [row["name"] for row in run.report["layers"]] == ["dense", "dense_1"]
 
 
+def test_fit_of_a_model_nested_in_another_is_observed():
+    run = check("fit_nested_models.py")
+    assert run.returncode == 0, run.stderr
+    assert run.report["verdict"] == "healthy"
+
+
 def test_fit_on_label_sorted_data_records_the_batches():
     run = check("fit_sorted_labels.py")
     assert "ND602" in errors(run)

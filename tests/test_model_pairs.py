@@ -37,6 +37,7 @@ def test_bad_example_is_caught(code):
     assert code in {f["code"] for f in found}, described(found)
 
 
+@pytest.mark.exhaustive  # the healthy examples, scripts and corpus programs guard the default run
 @pytest.mark.parametrize("code", CODES)
 def test_good_example_is_clean(code):
     found = findings(MODELS / code / "good.py")

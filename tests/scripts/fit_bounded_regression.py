@@ -19,5 +19,5 @@ model = keras.Sequential(
     ]
 )
 model.compile(optimizer="adam", loss="mse")
-model.fit(X_train, y_train, epochs=40, batch_size=16, validation_data=(X_test, y_test), verbose=0)
+model.fit(X_train, y_train, epochs=15, batch_size=16, validation_data=(X_test, y_test), verbose=0)
 print(model.evaluate(X_test, y_test, verbose=0))

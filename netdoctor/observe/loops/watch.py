@@ -184,7 +184,7 @@ class LoopWatch(PatchingObserver):
             return result
 
         def watched_model_call(model, *args, **kwargs):
-            if watch._paused or watch._busy() or not args:
+            if watch._paused or watch._busy() or not args or _symbolic(args[0]):
                 return model_call(model, *args, **kwargs)
             with watch._inside():
                 watch._next_iteration_event()
@@ -677,6 +677,11 @@ class LoopWatch(PatchingObserver):
 
 def _namespaces(*modules: Any) -> list[Any]:
     return list({id(module): module for module in modules if module is not None}.values())
+
+
+def _symbolic(x: Any) -> bool:
+    """Whether ``x`` holds Keras's symbolic tensors: a model called while another is built from it."""
+    return any(isinstance(part, keras.KerasTensor) for part in tf.nest.flatten(x))
 
 
 def _is_loss(value: Any) -> bool:
