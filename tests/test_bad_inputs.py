@@ -350,6 +350,7 @@ def test_incomplete_report_shows_the_last_output_lines():
 # --- a process of its own: signals, background children, temporary files ---------------------
 
 
+@pytest.mark.exhaustive  # a kill mid-run in the default run: tests/test_errors_e2e.py
 def test_a_crash_keeps_what_was_observed_and_leaves_nothing_behind(tmp_path, no_strays):
     started = time.monotonic()
     process = _start(["check", f"{BAD}/crash_leaving_a_child.py", "-f", "json"], tmp_path, no_strays)

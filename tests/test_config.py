@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from netdoctor.config import ConfigError, find_config, load_settings, split_selectors
+from netdoctor.config import ConfigError, Settings, find_config, load_settings, split_selectors
 from netdoctor.judge import selected
 
 
@@ -30,6 +30,15 @@ def test_nearest_pyproject_with_a_netdoctor_table_wins(tmp_path):
     assert find_config(target) == tmp_path / "pyproject.toml"
     settings = load_settings(target)
     assert settings.steps == 300 and settings.source("steps").endswith("pyproject.toml")
+
+
+def test_verification_and_time_limit_settings(tmp_path):
+    write_pyproject(tmp_path, "[tool.netdoctor]\nverify = true\nverify-steps = 100\ntimeout = 90\n")
+    settings = load_settings(tmp_path)
+    assert (settings.verify, settings.verify_steps, settings.timeout) == (True, 100, 90.0)
+    assert settings.as_dict()["values"]["verify"] is True
+    assert settings.source("verify").endswith("pyproject.toml")
+    assert (load_settings(tmp_path / "elsewhere").verify, Settings().timeout) == (True, 3600.0)
 
 
 def test_file_values_and_rule_options(tmp_path):
@@ -71,6 +80,9 @@ def test_isolated_ignores_the_file(tmp_path):
         ("[tool.netdoctor]\nsteps = 'many'\n", "steps must be an integer"),
         ("[tool.netdoctor]\nsteps = 0\n", "steps must be at least 1"),
         ("[tool.netdoctor]\nfail-on = 'panic'\n", "fail-on must be one of"),
+        ("[tool.netdoctor]\nverify = 'yes'\n", "verify must be true or false"),
+        ("[tool.netdoctor]\ntimeout = 'long'\n", "timeout must be a number of seconds"),
+        ("[tool.netdoctor]\ntimeout = -5\n", "or more seconds"),
         ("[tool.netdoctor]\ncolour = 'red'\n", "unknown setting `colour`"),
         ("[tool.netdoctor.rules.ND999]\nx = 1\n", "is no rule code"),
         ("[tool.netdoctor.rules.ND102]\nthreshold = 1\n", "has no option 'threshold'"),

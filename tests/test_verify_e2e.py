@@ -60,6 +60,7 @@ def test_a_healthy_program_is_not_re_run():
     assert all(f["verification"] is None for f in run.report["findings"])
 
 
+@pytest.mark.exhaustive  # the setting itself: tests/test_config.py
 def test_verify_can_be_the_setting_of_a_project(tmp_path):
     shutil.copy(EXAMPLES / "zero_init.py", tmp_path / "model.py")
     (tmp_path / "pyproject.toml").write_text("[tool.netdoctor]\nsteps = 300\nverify = true\nverify-steps = 100\n")
