@@ -63,6 +63,11 @@ class OutputFormat(str, enum.Enum):
     junit = "junit"
 
 
+class ListFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
 class FailOn(str, enum.Enum):
     error = "error"
     warning = "warning"
@@ -95,6 +100,7 @@ ConfigOption = Annotated[
 ]
 IsolatedOption = Annotated[bool, typer.Option(help="Ignore configuration files.")]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colours in the report.")]
+ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
 def _version(value: bool) -> None:
@@ -514,14 +520,12 @@ def judge(
 
 
 @app.command("rules")
-def list_rules(
-    fmt: FormatOption = OutputFormat.text,
-) -> None:
+def list_rules(fmt: ListFormatOption = ListFormat.text) -> None:
     """List every rule: code, name, severity and summary."""
     from netdoctor.rules import all_rules
 
     rules = all_rules()
-    if fmt is OutputFormat.json:
+    if fmt is ListFormat.json:
         sys.stdout.write(json.dumps([_explain(r) for r in rules], indent=2) + "\n")
         return
     table = Table("Code", "Name", "Severity", "Summary", box=None, highlight=False)
@@ -533,7 +537,7 @@ def list_rules(
 @app.command("rule")
 def show_rule(
     code: Annotated[str, typer.Argument(help="A rule code (ND101) or name (constant-weights).")],
-    fmt: FormatOption = OutputFormat.text,
+    fmt: ListFormatOption = ListFormat.text,
 ) -> None:
     """Explain one rule: what it checks, why it matters, an example, the fix, its options."""
     import difflib
@@ -546,7 +550,7 @@ def show_rule(
         close = difflib.get_close_matches(code.upper() if code[:2].upper() == "ND" else code, names, n=1)
         hint = f"; did you mean {close[0]}?" if close else "; `netdoctor rules` lists them"
         raise _fail(f"no rule {code!r}{hint}")
-    if fmt is OutputFormat.json:
+    if fmt is ListFormat.json:
         sys.stdout.write(json.dumps(_explain(found), indent=2) + "\n")
         return
     options = "\n".join(f"- `{k.replace('_', '-')}` = `{v!r}`" for k, v in found.options.items())
