@@ -36,7 +36,7 @@ from netdoctor.findings import ExitCode, Report, Verdict
 from netdoctor.judge import diagnose
 from netdoctor.output.github import render_github
 from netdoctor.output.json_report import render_json
-from netdoctor.output.junit import render_junit, render_junit_all
+from netdoctor.output.junit import render_junit_all
 from netdoctor.output.sarif import render_sarif
 from netdoctor.output.text import make_console, text_report
 from netdoctor.recording import Recording
@@ -156,8 +156,6 @@ def _render(report: Report, fmt: OutputFormat, to_file: bool, no_color: bool) ->
         return render_sarif(report, __version__)
     if fmt is OutputFormat.github:
         return render_github(report)
-    if fmt is OutputFormat.junit:
-        return render_junit(report, __version__)
     console = make_console(no_color=no_color or to_file)
     if to_file or not console.is_terminal:
         console.width = 100
@@ -165,14 +163,15 @@ def _render(report: Report, fmt: OutputFormat, to_file: bool, no_color: bool) ->
 
 
 def _render_all(reports: list[Report], fmt: OutputFormat, to_file: bool, no_color: bool) -> str:
-    """One document for one report or several: a JSON array, one SARIF log with a run each."""
+    """One document for one report or several: a JSON array, one SARIF log with a run each, one
+    JUnit document with a suite each."""
+    if fmt is OutputFormat.junit:
+        return render_junit_all(reports, __version__)
     rendered = [_render(report, fmt, to_file, no_color).rstrip("\n") for report in reports]
     if len(rendered) == 1:
         return rendered[0] + "\n"
     if fmt is OutputFormat.json:
         return "[\n" + ",\n".join(rendered) + "\n]\n"
-    if fmt is OutputFormat.junit:
-        return render_junit_all(reports, __version__)
     if fmt is OutputFormat.sarif:
         logs = [json.loads(text) for text in rendered]
         logs[0]["runs"] = [run for log in logs for run in log["runs"]]

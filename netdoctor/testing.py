@@ -13,20 +13,15 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from netdoctor import metrics as m
+from netdoctor.api import Data, record
 from netdoctor.findings import ExitCode, Report
 from netdoctor.judge import diagnose
-from netdoctor.recording import Recording
-from netdoctor.target import MODEL_MODE
 
 #: What can be checked: a path to a target file, a ``keras.Model``, or a function returning one.
 Target = str | os.PathLike | Callable[[], Any] | Any
-#: Data: a ``--data`` source (``mnist``, ``mnist-full``, ``PATH.npz``) or ``((x, y), (x, y))``.
-Data = str | tuple
 
 
 def check(
@@ -53,44 +48,9 @@ def check(
 
         recording = observe(inspect_target(target), steps=steps, batch_size=batch_size, data=data, seed=seed)
     else:
-        recording = _observe_in_process(target, steps=steps, batch_size=batch_size, data=data, seed=seed)
+        recording = record(target, steps=steps, batch_size=batch_size, data=data, seed=seed)
     settings = {"steps": steps, "batch_size": batch_size, "seed": seed}
     return diagnose(recording, select=select, ignore=ignore, options=options, settings=settings)
-
-
-def _observe_in_process(target: Any, *, steps: int, batch_size: int, data: Data, seed: int) -> Recording:
-    import keras
-    import numpy as np
-
-    from netdoctor import data as datasets
-    from netdoctor.observe.core.records import Records
-    from netdoctor.observe.core.runner import Phase
-    from netdoctor.observe.core.stream import MemoryWriter
-    from netdoctor.observe.keras.model_mode import observe_model
-
-    started = time.perf_counter()
-    writer = MemoryWriter()
-    keras.utils.set_random_seed(seed)
-    model = target if isinstance(target, keras.Model) else target()
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"expected a keras.Model or a function returning one, got {type(model).__name__}")
-    name = getattr(target, "__qualname__", None) or model.name
-    records = Records(writer)
-    records.write(
-        "meta", **{m.TARGET: name, m.MODE: MODEL_MODE, m.STEPS_PLANNED: steps, m.BATCH_SIZE: batch_size, m.SEED: seed}
-    )
-    if isinstance(data, str):
-        dataset, is_mnist = datasets.load(data, seed), data in datasets.MNIST_SOURCES
-    else:
-        (x_train, y_train), (x_test, y_test) = data
-        arrays = [np.asarray(a) for a in (x_train, y_train, x_test, y_test)]
-        dataset, is_mnist = datasets.Dataset(*arrays, source="arrays given to netdoctor.testing"), False
-    ran = observe_model(
-        model, "the given model", dataset, is_mnist, records, Phase(),
-        steps=steps, batch_size=batch_size, seed=seed,
-    )  # fmt: skip
-    writer.write("end", steps=ran, duration_s=time.perf_counter() - started)
-    return writer.recording
 
 
 def report_text(report: Report) -> str:
