@@ -26,8 +26,6 @@ RELU_FAMILY = frozenset({"relu", "relu6", "elu", "selu", "leaky_relu", "gelu", "
 SATURATING = frozenset({"sigmoid", "tanh", "hard_sigmoid", "softsign"})
 #: Loops (the run fact ``loop``) that train a Keras model the observer can reach.
 KERAS_LOOPS = frozenset({"netdoctor", "fit", "function", "eager"})
-#: Custom training loops.
-CUSTOM_LOOPS = frozenset({"function", "eager"})
 #: Learning-rate factors of the two learning-rate interventions.
 LOWER, RAISE = 0.1, 10.0
 #: How far from the program's own a scaled learning rate may go.
@@ -210,7 +208,7 @@ def _pair_output(finding: Finding, rec: Recording) -> Planned | str:
         second = finding.layer
         return Planned("pair-output", {"identity": [second]}, f"remove the second softmax `{second}`")
     if finding.code == "ND501":
-        if loop(rec) in ("session", *CUSTOM_LOOPS) and not keras:
+        if loop(rec) in ("session", *readings.CUSTOM_LOOPS) and not keras:
             return Planned(
                 "pair-output", {"logits_of_probabilities": True}, "give the loss the logits under the softmax"
             )
@@ -315,7 +313,7 @@ def _learning_rate(factor: float, word: str) -> Planner:
             return f"the updates are not too {'large' if word == 'lower' else 'small'}"
         rate, default, _ = readings.learning_rate(rec)
         hand = _hand_written(rec)
-        if rate is None and not hand and loop(rec) not in CUSTOM_LOOPS:
+        if rate is None and not hand and loop(rec) not in readings.CUSTOM_LOOPS:
             return "the optimizer's learning rate is unknown"
         scale = factor
         if rate and default:
@@ -384,7 +382,7 @@ intervention("raise-learning-rate", {"ND205", "ND207"}, "multiply the learning r
 def _standardize(finding: Finding, rec: Recording) -> Planned | str:
     stats = rec.meta.get(m.INPUT_STATS) or {}
     shape = rec.meta.get(m.INPUT_SHAPE)
-    if loop(rec) in CUSTOM_LOOPS and not _keras_model(rec):
+    if loop(rec) in readings.CUSTOM_LOOPS and not _keras_model(rec):
         return "the loop feeds its inputs to hand-written operations"
     low, high = stats.get("min"), stats.get("max")
     size = int(math.prod(shape)) if shape else None
@@ -464,7 +462,7 @@ def _drop_non_finite(finding: Finding, rec: Recording) -> Planned | str:
 
 @intervention("apply-gradients", {"ND208"}, "apply the computed gradients with the program's optimizer")
 def _apply_gradients(finding: Finding, rec: Recording) -> Planned | str:
-    if loop(rec) not in CUSTOM_LOOPS:
+    if loop(rec) not in readings.CUSTOM_LOOPS:
         return "only custom loops compute gradients by hand"
     return Planned("apply-gradients", {}, "apply the computed gradients with the program's optimizer")
 

@@ -120,6 +120,8 @@ def diagnose(
             not_checked.append(NotChecked(rule.code, rule.name, tuple(missing), rule.central))
             continue
         rank = TIERS.index(rule.tier)
+        if rule.tier == "outcome" and outcome.measure not in rule.requires:
+            rank += 1  # the outcome read from the verdict's own measure leads
         findings.extend(
             replace(_gate(f, outcome), rank=rank) for f in rule.run(recording, (options or {}).get(rule.code))
         )

@@ -151,11 +151,18 @@ OPTIMIZER_CLIPPING = _define(
     "optimizer_clipping", "run", "the optimizer's gradient clipping (clipnorm, clipvalue, global_clipnorm), where set"
 )
 LEARNING_RATE = _define("learning_rate", "run", "the optimizer's (starting) learning rate")
+MOMENTUM = _define("momentum", "run", "the momentum of an SGD optimizer, where it has one above 0")
 TF_FUNCTIONS = _define("tf_functions", "run", "the program's tf.functions: calls and retraces")
 UPDATES = _define("updates", "run", "how the loop changed its variables: optimizer or by-hand update counts")
 GRADIENT_CALLS = _define("gradient_calls", "run", "GradientTape.gradient calls on the loss of trainable variables")
 REFERENCES = _define(
     "references", "run", "trivial and linear predictors' scores on the same data (observe.core.references)"
+)
+LABEL_PAIRING = _define(
+    "label_pairing",
+    "run",
+    "how far the program's training labels are a function of the served data's own labels of the same "
+    "inputs: checked, found, consistency (observe.core.pairing)",
 )
 HELD_OUT_INPUT_STATS = _define("held_out_input_stats", "run", "min, max, mean, std of the held-out inputs")
 INTERVENED = _define("intervened", "run", "the interventions applied to the run, and where each changed something")

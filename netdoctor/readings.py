@@ -33,6 +33,9 @@ CHANCE_MARGIN = 0.10
 #: one "learns badly". Healthy runs of the corpus recover 0.95 to 1.2 of it.
 LINEAR_SHARE = 0.75
 
+#: Custom training loops (the run fact ``loop``): the program's own GradientTape steps.
+CUSTOM_LOOPS = frozenset({"function", "eager"})
+
 FAILS, BADLY, LEARNS, UNKNOWN = "fails to learn", "learns badly", "learns", "unknown"
 
 
@@ -118,9 +121,38 @@ def loss_non_finite(rec: Recording) -> bool:
 MAX_INPUT_SCALE = 10.0
 
 
+#: Layers that standardize their inputs themselves (adapted to the data).
+NORMALIZING = frozenset({"Normalization"})
+
+
+def model_input_stats(rec: Recording) -> tuple[dict[str, Any], list[str]]:
+    """The training inputs' statistics as the first layer with weights receives them, after the
+    Rescaling layers before it, and the names of those layers; empty statistics when an
+    adapted Normalization layer standardizes them there."""
+    stats = dict(rec.meta.get(m.INPUT_STATS) or {})
+    applied = []
+    for layer in rec.layers:
+        if layer.has_kernel:
+            break
+        if layer.kind in NORMALIZING and layer.rescale is None:  # adapted (or given its statistics)
+            return {}, [*applied, layer.name]
+        if layer.rescale is not None and stats:
+            scale, offset = layer.rescale
+            low, high = (stats.get(k) for k in ("min", "max"))
+            if isinstance(low, (int, float)) and isinstance(high, (int, float)):
+                stats["min"], stats["max"] = sorted((low * scale + offset, high * scale + offset))
+            if isinstance(stats.get("mean"), (int, float)):
+                stats["mean"] = stats["mean"] * scale + offset
+            if isinstance(stats.get("std"), (int, float)):
+                stats["std"] = stats["std"] * abs(scale)
+            applied.append(layer.name)
+    return stats, applied
+
+
 def inputs_unnormalized(rec: Recording, max_scale: float = MAX_INPUT_SCALE) -> bool:
-    """Whether the training inputs' |mean| or std is above ``max_scale``."""
-    stats = rec.meta.get(m.INPUT_STATS) or {}
+    """Whether the inputs' |mean| or std, as the model's first weighted layer receives them, is
+    above ``max_scale``."""
+    stats, _ = model_input_stats(rec)
     mean, std = stats.get("mean"), stats.get("std")
     values = [v for v in (mean, std) if isinstance(v, (int, float)) and math.isfinite(v)]
     return bool(values) and max(abs(v) for v in values) > max_scale
@@ -143,6 +175,15 @@ def learning_rate(rec: Recording) -> tuple[float | None, float | None, bool]:
     rate = float(rate) if isinstance(rate, (int, float)) and math.isfinite(rate) else None
     default, adaptive = DEFAULT_RATES.get(str(rec.meta.get(m.OPTIMIZER_KIND)), (None, False))
     return rate, default, adaptive
+
+
+def effective_rate(rec: Recording) -> tuple[float | None, float]:
+    """(the step size the optimizer takes in the long run, its momentum): with momentum m, SGD's
+    steps add up to learning_rate / (1 - m)."""
+    rate, _, _ = learning_rate(rec)
+    momentum = rec.meta.get(m.MOMENTUM)
+    momentum = float(momentum) if isinstance(momentum, (int, float)) and 0 <= momentum < 1 else 0.0
+    return (None if rate is None else rate / (1 - momentum)), momentum
 
 
 def references(rec: Recording) -> dict[str, Any]:

@@ -60,6 +60,7 @@ class LayerInfo:
     dropout: float | None = None  # the share of inputs a dropout layer drops in training
     l1: float | None = None  # the kernel regularizer's L1 factor
     l2: float | None = None  # the kernel regularizer's L2 factor
+    rescale: tuple[float, float] | None = None  # a Rescaling layer's (scale, offset): x * scale + offset
 
     @property
     def has_kernel(self) -> bool:
@@ -71,6 +72,8 @@ class LayerInfo:
         if known.get("kernel_shape") is not None:
             known["kernel_shape"] = tuple(known["kernel_shape"])
         known["inbound"] = tuple(known.get("inbound") or ())
+        if known.get("rescale") is not None:
+            known["rescale"] = tuple(known["rescale"])
         return cls(**known)
 
 
@@ -88,6 +91,8 @@ class Recording:
     end: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
     records: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    #: Steps spent training other models before the one judged (a pretraining fit), left out.
+    earlier_steps: int = 0
 
     # ---- building -------------------------------------------------------------------------
     @classmethod
@@ -98,10 +103,18 @@ class Recording:
         return rec
 
     def add(self, record: dict[str, Any]) -> None:
-        """Fold one streamed record into the recording."""
+        """Fold one streamed record into the recording. A ``stage`` record says that training
+        moved on to another model: what came before it belongs to that other model and is left
+        out, and the steps after it count from 0."""
         self.records.append(record)
         kind = record.get("type")
-        if kind == "meta":
+        if self.earlier_steps and m.STEP in record and kind != "stage":
+            record = {**record, m.STEP: int(record[m.STEP]) - self.earlier_steps}
+        if kind == "stage":
+            self.earlier_steps = int(record[m.STEP])
+            self.train_loss, self.train_accuracy = np.zeros(0), np.zeros(0)
+            self.samples, self.evals, self.events = [], [], []
+        elif kind == "meta":
             body = {k: v for k, v in record.items() if k != "type"}
             if m.LAYERS in body:
                 self.layers = [LayerInfo.from_dict(d) for d in body.pop(m.LAYERS)]
@@ -113,7 +126,8 @@ class Recording:
             if observed:
                 self.meta[m.OBSERVED] = sorted(set(self.meta.get(m.OBSERVED, [])) | set(observed))
         elif kind == "train":
-            self._append_train(int(record["start"]), record.get(m.LOSS, []), record.get(m.ACCURACY))
+            start = int(record["start"]) - self.earlier_steps
+            self._append_train(start, record.get(m.LOSS, []), record.get(m.ACCURACY))
         elif kind == "sample":
             self.samples.append(record)
         elif kind == "eval":
@@ -143,7 +157,7 @@ class Recording:
     def steps(self) -> int:
         """Training steps actually run."""
         if self.end is not None:
-            return int(self.end.get("steps", self.train_loss.size))
+            return int(self.end.get("steps", self.train_loss.size)) - self.earlier_steps
         return int(self.train_loss.size)
 
     @property

@@ -4,7 +4,11 @@ losses and growing evaluation loops, and fit scripts that feed their own batches
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+
+from netdoctor import metrics
+from netdoctor.recording import Recording
 
 from conftest import ROOT, netdoctor
 
@@ -123,3 +127,55 @@ def test_fit_regression_with_a_bounded_output_reads_the_targets():
     assert "ND503" in errors(run)
     message = finding(run, "ND503")["message"]
     assert "sigmoid" in message and "regression targets range from 25" in message
+
+
+@pytest.mark.exhaustive
+def test_fit_of_a_second_model_is_judged_on_its_own_and_a_fully_frozen_model_is_named():
+    run = check("fit_pretrain_frozen.py")
+    assert run.returncode == 1
+    assert run.report["root_causes"][0] == "ND204"
+    frozen = finding(run, "ND204")
+    assert frozen["severity"] == "error" and "every layer with weights is frozen" in frozen["message"]
+    assert "ND403" not in {f["code"] for f in run.report["findings"]}  # the autoencoder's loss is left out
+    assert any("trained another model" in note for note in run.report["run"]["notes"])
+
+
+@pytest.mark.exhaustive
+def test_tf1_dropout_rates_are_read_from_the_fed_keep_prob():
+    run = check("tf1_keep_prob_rate.py")
+    dropout = finding(run, "ND506")
+    assert "drops 95%" in dropout["message"] and "keep_prob" in dropout["fix"]
+
+
+@pytest.mark.exhaustive
+def test_tf1_labels_from_another_batch_are_found_by_their_images():
+    run = check("tf1_labels_next_batch.py")
+    mispaired = finding(run, "ND604")
+    assert mispaired["severity"] == "error" and "do not belong to their images" in mispaired["message"]
+
+
+@pytest.mark.exhaustive
+def test_a_loop_that_accumulates_gradients_is_measured_at_the_steps_that_update(tmp_path):
+    saved = tmp_path / "run.jsonl"
+    run = check("loop_accumulate.py", "--save-recording", str(saved))
+    assert run.returncode == 0, run.stdout
+    recording = Recording.load(saved)
+    ratio = recording.layer_series("dense", metrics.UPDATE_RATIO)
+    steps = recording.sample_steps
+    measured = steps[np.isfinite(ratio)]
+    assert measured.size >= 5 and all(step % 4 == 3 for step in measured)  # the steps that apply
+    assert np.all(ratio[np.isfinite(ratio)] > 0)
+
+
+@pytest.mark.exhaustive
+def test_a_loop_whose_labels_left_their_images_is_named():
+    run = check("loop_labels_apart.py")
+    mispaired = finding(run, "ND604")
+    assert mispaired["severity"] == "error" and "do not belong to their images" in mispaired["message"]
+
+
+@pytest.mark.exhaustive
+def test_a_loop_that_updates_once_an_epoch_throws_the_other_batches_away():
+    run = check("loop_update_per_epoch.py")
+    assert run.report["root_causes"][0] == "ND208"
+    assert "forward passes in training mode" in finding(run, "ND208")["message"]

@@ -60,6 +60,7 @@ def run_script(spec: RunSpec, records: Records, phase: Any) -> int:
     import tensorflow as tf
 
     from netdoctor.observe import intervene
+    from netdoctor.observe.core.pairing import Pairing
     from netdoctor.observe.keras.fit import FitHook
     from netdoctor.observe.loops.watch import LoopWatch
     from netdoctor.observe.shims import MnistShims
@@ -94,9 +95,11 @@ def run_script(spec: RunSpec, records: Records, phase: Any) -> int:
     phase.name = "running the script"
     stopped = False
     with as_main(path, list(spec.argv)) as namespace:
-        loops = LoopWatch(records, steps, samples, user, namespace, seed, count_variables=not legacy)
-        fits = FitHook(records, steps, samples, seed, around_fit=loops.paused)
-        observers = [MnistShims(records, seed), SessionWatch(records, steps, samples, user, seed), loops, fits]
+        pairing = Pairing()
+        loops = LoopWatch(records, steps, samples, user, namespace, seed, count_variables=not legacy, pairing=pairing)
+        fits = FitHook(records, steps, samples, seed, around_fit=loops.paused, pairing=pairing)
+        sessions = SessionWatch(records, steps, samples, user, seed, pairing=pairing)
+        observers = [MnistShims(records, seed, pairing), sessions, loops, fits]
         observers += intervene.for_spec(spec.interventions, records, user, seed, namespace)  # outermost
         try:
             with observing(observers):
@@ -108,6 +111,9 @@ def run_script(spec: RunSpec, records: Records, phase: Any) -> int:
                 raise
         finally:
             steps.flush()
+            paired = pairing.facts()
+            if paired is not None:
+                records.write("meta", **{m.LABEL_PAIRING: paired})
     if stopped:
         records.write(
             "meta",

@@ -18,6 +18,7 @@ import numpy as np
 from netdoctor import data as datasets
 from netdoctor import metrics as m
 from netdoctor.observe.core import references
+from netdoctor.observe.core.pairing import Pairing
 from netdoctor.observe.core.records import Records
 from netdoctor.observe.core.seam import Patches, PatchingObserver
 
@@ -82,9 +83,10 @@ class DataSet:
 class MnistShims(PatchingObserver):
     """Installs both stand-ins; each says, once, in a note, what it served."""
 
-    def __init__(self, records: Records, seed: int) -> None:
+    def __init__(self, records: Records, seed: int, pairing: Pairing | None = None) -> None:
         self.records = records
         self.seed = seed
+        self.pairing = pairing or Pairing()  # what was served, to check the program's pairs against
 
     def patch(self, patches: Patches) -> None:
         self._install_input_data(patches)
@@ -132,6 +134,7 @@ class MnistShims(PatchingObserver):
         train = DataSet(images(loaded.x_train[size:]), labels(loaded.y_train[size:]), order_seed)
         validation = DataSet(images(loaded.x_train[:size]), labels(loaded.y_train[:size]), order_seed)
         test = DataSet(images(loaded.x_test), labels(loaded.y_test), order_seed)
+        self.pairing.serve(loaded.x_train, loaded.y_train)
         self.records.write(
             "meta",
             **{
@@ -176,6 +179,7 @@ class MnistShims(PatchingObserver):
             ]
         self.records.write("meta", **facts)
         self._references(loaded)
+        self.pairing.serve(loaded.x_train, loaded.y_train)
         return (
             (loaded.x_train, loaded.y_train.astype(np.uint8)),
             (loaded.x_test, loaded.y_test.astype(np.uint8)),

@@ -11,7 +11,7 @@ import numpy as np
 from netdoctor import metrics as m
 from netdoctor import readings
 from netdoctor.findings import Evidence, Finding, Severity
-from netdoctor.recording import Recording
+from netdoctor.recording import LayerInfo, Recording
 from netdoctor.rules.registry import RuleContext, rule
 
 
@@ -109,13 +109,16 @@ def dead_relu(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     tail=1 / 3,
 )
 def saturated_activations(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
-    """Flag a hidden sigmoid or tanh layer in which most units are stuck in a flat tail.
+    """Flag a hidden sigmoid or tanh layer in which most units are stuck in a flat tail, and a
+    softmax used as a hidden activation.
 
     **What it checks.** For each hidden layer whose output goes through sigmoid or tanh, the
     fraction of units whose input is beyond +-5 (the flat region) for most examples of a fixed
     probe batch. It fires when that fraction is at least ``min_fraction`` at the last sample and
     in most samples of the last ``tail`` of the run. Output layers are skipped: a confident
-    sigmoid output is the goal, not a problem.
+    sigmoid output is the goal, not a problem. A hidden layer with a softmax activation is
+    flagged from the model's configuration: its outputs share a sum of 1, and its slope is
+    about 1/units.
 
     **Why it matters.** Beyond +-5 the slope of tanh is below 0.0002 and that of sigmoid below
     0.007, so a saturated unit passes almost no gradient back: it stops learning, and so do the
@@ -133,6 +136,21 @@ def saturated_activations(rec: Recording, ctx: RuleContext) -> Iterator[Finding]
     of saturated units that makes the layer saturated. ``tail`` (default 1/3): the last part of
     the samples in most of which the layer must be saturated.
     """
+    hidden_softmax = [layer for layer in rec.layers if layer.activation == "softmax" and layer.feeds_trainable]
+    if hidden_softmax:
+        layer = hidden_softmax[0]
+        width = f" of {layer.units}" if layer.units else ""
+        yield ctx.finding(
+            f"{_listed(hidden_softmax)} {'applies' if len(hidden_softmax) == 1 else 'apply'} softmax "
+            f"as a hidden activation: the outputs{width} sum to 1, so each is about 1/{layer.units or 'units'}, "
+            "and the softmax's slope is as small: the signal forward and the gradient backward "
+            "shrink through every such layer, and the layers before it barely learn.",
+            "Use 'relu' (or 'tanh') in the hidden layers; keep softmax for the output layer of a "
+            "classifier.",
+            layer=layer.name,
+            source=layer.source,
+            evidence=[Evidence("hidden_activation", "softmax", "relu, tanh, ...", other.name) for other in hidden_softmax],
+        )
     steps = rec.sample_steps
     threshold = ctx["min_fraction"]
     for layer in rec.layers:
@@ -172,6 +190,11 @@ def saturated_activations(rec: Recording, ctx: RuleContext) -> Iterator[Finding]
                 Evidence(m.SATURATED_FRACTION, last, f"< {threshold:.3g}", layer.name, last_step),
             ],
         )
+
+
+def _listed(layers: list[LayerInfo]) -> str:
+    names = ", ".join(f"`{layer.name}`" for layer in layers)
+    return f"layer{'s' if len(layers) > 1 else ''} {names}"
 
 
 #: Where a non-finite value can show up within one step, in the order a step computes them.

@@ -30,7 +30,8 @@ def unnormalized_inputs(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag training inputs whose values are far larger or far smaller than about 1.
 
     **What it checks.** The mean, standard deviation and range of the training inputs as the
-    model receives them. It fires when the absolute mean or the standard deviation is above
+    model's first layer with weights receives them (after any ``Rescaling`` layers before it; a
+    ``Normalization`` layer there standardizes them, and the rule passes). It fires when the absolute mean or the standard deviation is above
     ``max_scale``, or when the largest absolute value is below ``min_scale``. Inputs in [0, 1]
     or standardized to mean 0 and std 1 pass; MNIST loaded by netdoctor itself is scaled to
     [0, 1] before training.
@@ -50,7 +51,7 @@ def unnormalized_inputs(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     **Options.** ``max_scale`` (default 10): the largest acceptable absolute mean or standard
     deviation. ``min_scale`` (default 0.01): the smallest acceptable largest absolute value.
     """
-    stats = rec.meta.get(m.INPUT_STATS) or {}
+    stats, rescaled = readings.model_input_stats(rec)
     values = [stats.get(key) for key in ("min", "max", "mean", "std")]
     if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in values):
         return
@@ -64,11 +65,27 @@ def unnormalized_inputs(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         evidence = [Evidence("input_max_abs", largest, f">= {ctx['min_scale']:g}")]
     else:
         return
-    yield ctx.finding(
-        f"the inputs are not normalized: they range from {low:.4g} to {high:.4g} (mean {mean:.4g}, "
-        f"std {std:.4g}); {problem}.",
+    layers = [rec.layer(name) for name in rescaled]
+    unadapted = [layer for layer in layers if layer.kind in readings.NORMALIZING]
+    after = (
+        " after the model's "
+        + ", ".join(
+            f"`{layer.name}` (never adapted: mean 0, variance 1, it changes nothing)"
+            if layer in unadapted else f"`{layer.name}` (x {layer.rescale[0]:.4g})"
+            for layer in layers
+        )
+        if layers else ""
+    )  # fmt: skip
+    fix = (
         "Scale the inputs: divide pixels by 255, or standardize each feature with training-set "
-        "statistics (x - mean) / std, e.g. keras.layers.Normalization() adapted to x_train.",
+        "statistics (x - mean) / std, e.g. keras.layers.Normalization() adapted to x_train."
+    )
+    if unadapted:
+        fix = f"Adapt the Normalization layer to the training data before training: `{unadapted[0].name}.adapt(x_train)`."
+    yield ctx.finding(
+        f"the inputs are not normalized: as the first layer with weights receives them{after}, they "
+        f"range from {low:.4g} to {high:.4g} (mean {mean:.4g}, std {std:.4g}); {problem}.",
+        fix,
         evidence=evidence,
     )
 
@@ -159,7 +176,10 @@ def non_finite_data(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     preprocessing code for divisions by zero and logs of zero.
     """
     inputs = (rec.meta.get(m.INPUT_STATS) or {}).get("nonfinite") or 0
-    labels = (readings.label_facts(rec).get("stats") or {}).get("nonfinite") or 0
+    labels = max(
+        (readings.label_facts(rec).get("stats") or {}).get("nonfinite") or 0,
+        (rec.meta.get(m.TARGET_STATS) or {}).get("nonfinite") or 0,  # regression targets
+    )
     parts, evidence = [], []
     if inputs > 0:
         shape, examples = rec.meta.get(m.INPUT_SHAPE), rec.meta.get(m.TRAIN_EXAMPLES)
@@ -202,6 +222,7 @@ def _within(rec: Recording) -> dict:
     requires={m.REFERENCES},
     applies=readings.is_classifier,
     memorized=0.1,
+    min_consistency=0.5,
 )
 def labels_unrelated(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag labels that do not go with their inputs (shuffled apart from them, misaligned).
@@ -210,7 +231,11 @@ def labels_unrelated(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     on the rest of it: when it does no better than always predicting the most frequent class,
     the inputs do not predict the labels linearly. It fires when, besides that, the model fails
     on held-out data while its training accuracy is above that level by ``memorized`` of the
-    way to perfect: it memorizes examples instead of learning a rule.
+    way to perfect, and above its held-out accuracy by as much: it memorizes examples instead of
+    learning a rule. Training labels that hold a single class are flagged whatever the outcome,
+    and so are labels that do not follow their images where netdoctor served the data and could
+    look the program's training pairs up (a label consistency below ``min_consistency``; see
+    ``netdoctor.observe.core.pairing``).
 
     **Why it matters.** Shuffling the labels and the images separately, or reading them in a
     different order, leaves every label with a random input. Nothing can be learned that holds
@@ -225,7 +250,16 @@ def labels_unrelated(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     x, y = x[p], y[p]``) and check that each label belongs to its input (look at a few).
 
     **Options.** ``memorized`` (default 0.1): how far above chance training accuracy must get.
+    ``min_consistency`` (default 0.5): the label consistency below which the pairs are broken.
     """
+    present = [share for share in rec.meta.get(m.CLASS_FRACTIONS) or [] if share > 0]
+    if len(present) == 1 and isinstance(rec.meta.get(m.TRAIN_EXAMPLES), int):  # shares of all the labels
+        yield _one_class(rec, ctx)
+        return
+    pairing = rec.meta.get(m.LABEL_PAIRING) or {}
+    if pairing.get("consistency", 1.0) < ctx["min_consistency"]:
+        yield _mispaired(rec, ctx, pairing)
+        return
     outcome = _classifier_outcome(rec)
     within = _within(rec)
     linear, trivial = within.get("linear_accuracy"), within.get("trivial_accuracy")
@@ -234,8 +268,11 @@ def labels_unrelated(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     if not readings.at_chance(linear, trivial):
         return
     train = outcome.train_value if outcome.train_value is not None else readings.final_train_accuracy(rec)
-    if not math.isfinite(train) or train < trivial + ctx["memorized"] * (1 - trivial):
+    above = ctx["memorized"] * (1 - trivial)
+    if not math.isfinite(train) or train < trivial + above:
         return
+    if outcome.on == "held-out" and train - outcome.value < above:
+        return  # no better on its training data either: nothing memorized
     yield ctx.finding(
         f"the labels look unrelated to the inputs: a linear model fitted on the training data scores "
         f"{linear:.3f} on a held-out part of it, no better than always predicting the most frequent class "
@@ -248,6 +285,39 @@ def labels_unrelated(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             Evidence("train_accuracy", train, ""),
             Evidence(f"{outcome.on.replace('-', '_')}_accuracy", outcome.value, ""),
         ],
+    )
+
+
+def _mispaired(rec: Recording, ctx: RuleContext, pairing: dict) -> Finding:
+    """The program's training labels are not those of its inputs (netdoctor served the data)."""
+    consistency = pairing["consistency"]
+    return ctx.finding(
+        f"the labels the program trains with do not belong to their images: netdoctor served the "
+        f"data, found {pairing['found']:,} of the {pairing['checked']:,} training images it was "
+        f"given back, and their labels follow the images' own labels with a consistency of "
+        f"{consistency:.2f} (1 when every label belongs to its image, about 0 when labels and "
+        "images are paired at random).",
+        "Keep each image with its label: take both from one batch (`x, y = data.next_batch(n)` "
+        "once per step), shuffle both with one permutation (p = np.random.permutation(len(x)); "
+        "x, y = x[p], y[p]), and check a few pairs by eye.",
+        certain=True,
+        evidence=[Evidence("label_consistency", consistency, f">= {ctx['min_consistency']:g}")],
+    )
+
+
+def _one_class(rec: Recording, ctx: RuleContext) -> Finding:
+    """Every training label is the same class: there is nothing to tell apart."""
+    fractions = rec.meta.get(m.CLASS_FRACTIONS) or []
+    label = int(np.argmax(fractions))
+    return ctx.finding(
+        f"every label of the {rec.meta[m.TRAIN_EXAMPLES]:,} training examples is class {label}: the labels hold a single class, so they say nothing "
+        "about the inputs. The model learns to answer that class whatever the input, and its "
+        "accuracy (perfect on such labels) means nothing.",
+        "Check how the labels are built and count them (np.unique(y, return_counts=True)): a "
+        "comparison with a value the column never holds (`df[col] == \"yes\"` on a column of "
+        "'Y'/'N') gives all-False labels; a filter or a sort can leave only one class.",
+        certain=True,
+        evidence=[Evidence("classes_in_labels", 1, ">= 2")],
     )
 
 

@@ -265,10 +265,8 @@ def missing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """
     steps = rec.sample_steps
     by_layer: dict[str | None, list[tuple[str, str]]] = {}  # layer -> [(variable, "missing"|"zero")]
-    for variable in rec.variables:
-        layer = rec.layer(variable.get("layer") or "")
-        if layer is not None and not layer.trainable:
-            continue
+    trained = _trained_variables(rec)
+    for variable in trained:
         name = variable["name"]
         if variable.get("gradient") == "missing":
             by_layer.setdefault(variable.get("layer"), []).append((name, "missing"))
@@ -278,6 +276,9 @@ def missing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         if recorded.size and np.all(recorded == 0):
             by_layer.setdefault(variable.get("layer"), []).append((name, "zero"))
     if not by_layer:
+        return
+    if rec.meta.get(m.LOOP) in readings.CUSTOM_LOOPS and trained and all(v.get("gradient") == "missing" for v in trained):
+        yield _no_gradient_at_all(rec, ctx, [v["name"] for v in trained])
         return
 
     zero_relu = [
@@ -323,6 +324,30 @@ def missing_gradients(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
                 *(Evidence(f"grad_norm of {name}", 0.0, "> 0 somewhere", layer_name) for name in zero),
             ],
         )
+
+
+def _trained_variables(rec: Recording) -> list[dict]:
+    """The recorded variables, less those of layers set trainable=False."""
+    layers = [rec.layer(variable.get("layer") or "") for variable in rec.variables]
+    return [v for v, layer in zip(rec.variables, layers) if layer is None or layer.trainable]
+
+
+def _no_gradient_at_all(rec: Recording, ctx: RuleContext, variables: list[str]) -> Finding:
+    """Every variable of a custom loop got None: the loss the tape saw does not reach any of them."""
+    shown = variables[:4]
+    more = f" and {len(variables) - len(shown)} more" if len(variables) > len(shown) else ""
+    return ctx.finding(
+        f"none of the {len(variables)} trained variables gets a gradient: GradientTape.gradient "
+        f"returned None for every one ({_names(shown)}{more}), so the loss the tape was asked "
+        "about does not depend on them as the tape recorded it. The usual cause is a loss "
+        "computed after the `with tf.GradientTape() as tape:` block: only what runs inside the "
+        "block is recorded.",
+        "Compute the loss inside the tape's block, from the model's output: `with "
+        "tf.GradientTape() as tape: logits = model(x, training=True); loss = loss_fn(y, "
+        "logits)`, then call tape.gradient(loss, model.trainable_variables) after the block.",
+        certain=True,
+        evidence=[Evidence(f"gradient of {name}", "None", "a tensor") for name in shown],
+    )
 
 
 def _zero_at_start(rec: Recording, layer: str) -> bool:
@@ -376,6 +401,9 @@ def frozen_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """
     if _updates(rec) and int(_updates(rec).get("applied", 0)) == 0:
         return  # nothing was ever applied: ND208 says so
+    if rec.kernel_layers and not any(layer.trainable for layer in rec.kernel_layers):
+        yield _all_frozen(rec, ctx)
+        return
     steps = rec.sample_steps
     frozen = []  # (layer, first frozen sample index, median gradient norm)
     for layer in rec.kernel_layers:
@@ -424,6 +452,24 @@ def frozen_weights(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             Evidence(m.UPDATE_NORM, 0.0, "> 0", other.name, int(steps[first]))
             for other, first, _ in frozen
         ],
+    )
+
+
+def _all_frozen(rec: Recording, ctx: RuleContext) -> Finding:
+    """Every layer with weights is set trainable=False: there is nothing to train."""
+    layers = rec.kernel_layers
+    return ctx.finding(
+        f"every layer with weights is frozen (trainable=False): {_names([layer.name for layer in layers[:6]])}"
+        f"{' and more' if len(layers) > 6 else ''}. The model has no trainable weights, so training "
+        "changes nothing and the model keeps its initial (or pretrained) weights, its new layers "
+        "included.",
+        "Freeze only the layers meant to stay fixed (e.g. `encoder.trainable = False` on the "
+        "pretrained part), keep the new layers trainable, and compile after changing `trainable`; "
+        "model.summary() shows the trainable parameter count.",
+        layer=layers[0].name,
+        source=layers[-1].source,
+        certain=True,
+        evidence=[Evidence("trainable_layers", 0, f">= 1 of {len(layers)}")],
     )
 
 
@@ -524,6 +570,8 @@ def _early(rec: Recording, share: float) -> np.ndarray:
     max_ratio=0.1,
     spike=3.0,
     early=0.1,
+    adaptive_factor=10.0,
+    plain_factor=100.0,
 )
 def learning_rate_too_high(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag a learning rate whose first steps throw the network off.
@@ -532,8 +580,9 @@ def learning_rate_too_high(rec: Recording, ctx: RuleContext) -> Iterator[Finding
     first five samples): a layer whose median update ratio ``||dW|| / ||W||`` is above
     ``max_ratio`` (each step changes the weights by more than a tenth of their size); a loss
     that spikes above ``spike`` times its first value, or turns NaN; ReLU layers alive at the
-    start and mostly dead soon after; and an adaptive optimizer (Adam, RMSprop, ...) run at ten
-    times its default rate or more. It fires on two signs (one of them measured), or on one
+    start and mostly dead soon after; and a rate far above the optimizer's default: an adaptive
+    optimizer (Adam, RMSprop, ...) at ``adaptive_factor`` times its default or more, plain SGD
+    whose effective rate (with momentum) is ``plain_factor`` times SGD's default or more. It fires on two signs (one of them measured), or on one
     measured sign together with the rate. Where the inputs themselves are far from normalized
     (ND601), which throws the first steps off at any rate, it needs the rate to be high.
 
@@ -541,7 +590,8 @@ def learning_rate_too_high(rec: Recording, ctx: RuleContext) -> Iterator[Finding
     every step, whatever its gradient: at 0.1 that is the size of the weights themselves, so the
     first steps scramble what initialization set up. ReLU units pushed negative for every input
     die and never recover; the loss jumps and then settles at a plateau far above what the model
-    could reach. The run looks like it learns ("above chance"), but badly.
+    could reach. The run looks like it learns ("above chance"), but badly. SGD with momentum m
+    takes steps that add up to ``learning_rate / (1 - m)``: at m = 0.99 a hundred times the rate.
 
     **Example.** ``Adam(learning_rate=0.1)`` on an MNIST MLP: update ratio 1.2 at step 1, 80% of
     the hidden units dead by step 16, held-out accuracy 0.37 where a linear model reaches 0.82.
@@ -551,6 +601,8 @@ def learning_rate_too_high(rec: Recording, ctx: RuleContext) -> Iterator[Finding
 
     **Options.** ``max_ratio`` (default 0.1, TheDeepChecker's upper bound), ``spike`` (default 3),
     ``early`` (default 0.1): the share of the run read as its start.
+    ``adaptive_factor`` (default 10) and ``plain_factor`` (default 100): how far above the
+    default a rate is high.
     """
     if not rec.samples:
         return
@@ -587,16 +639,24 @@ def learning_rate_too_high(rec: Recording, ctx: RuleContext) -> Iterator[Finding
         signs.append(f"{after:.0%} of the units of `{name}` died within the first steps ({before:.0%} at step 0)")
         evidence.append(Evidence(m.DEAD_FRACTION, after, "< 0.5", name))
     rate, default, adaptive = readings.learning_rate(rec)
-    high_rate = rate is not None and default is not None and adaptive and rate >= 10 * default
+    step, momentum = readings.effective_rate(rec)
+    high_rate = rate is not None and default is not None and (
+        rate >= ctx["adaptive_factor"] * default if adaptive else step >= ctx["plain_factor"] * default
+    )
     if high_rate:
         evidence.append(Evidence(m.LEARNING_RATE, rate, f"about {default:g} ({rec.meta.get(m.OPTIMIZER_KIND)}'s default)"))
+        if momentum:
+            evidence.append(Evidence("effective_rate", step, f"learning_rate / (1 - momentum {momentum:g})"))
     measured = len(signs)
     if measured == 0 or (measured < 2 and not high_rate) or (readings.inputs_unnormalized(rec) and not high_rate):
         return
     optimizer = _optimizer(rec)
-    rate_clause = (
-        f", {rate / default:.0f}x its default of {default:g}" if high_rate else ""
-    )
+    rate_clause = f", {rate / default:.0f}x its default of {default:g}" if high_rate else ""
+    if high_rate and momentum:
+        rate_clause = (
+            f": with momentum {momentum:g} its steps add up to learning_rate / (1 - momentum) = "
+            f"{step:.3g}, {step / default:.0f}x its default of {default:g}"
+        )
     yield ctx.finding(
         f"the learning rate is too high for {optimizer}{rate_clause}: " + "; ".join(signs) + ".",
         f"Lower the learning rate 10x{f' (to {rate / 10:g})' if rate else ''}: Keras's defaults are "
@@ -696,6 +756,7 @@ def _updates(rec: Recording) -> dict:
     tier="defect",
     requires={m.UPDATES},
     applies=lambda rec: m.UPDATES in rec.meta,
+    passes_per_gradient=5,
 )
 def gradients_not_applied(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag a custom loop that asks for gradients and then does nothing with them.
@@ -703,8 +764,10 @@ def gradients_not_applied(rec: Recording, ctx: RuleContext) -> Iterator[Finding]
     **What it checks.** In a custom training loop, the gradients computed with
     ``GradientTape.gradient`` against the updates made to the same variables (a Keras
     optimizer's ``apply_gradients``, or ``assign_sub``/``assign_add``/``assign``). It fires
-    when no computed gradient was ever applied, or when some variables that get gradients are
-    never updated while the others are.
+    when no computed gradient was ever applied, when some variables that get gradients are
+    never updated while the others are, and when the model runs ``passes_per_gradient`` or more
+    forward passes in training mode (``training=True``) for each gradient it computes: the
+    losses of most batches are then thrown away.
 
     **Why it matters.** Computing gradients changes nothing: only the update moves the weights.
     A loop that forgets ``optimizer.apply_gradients`` (or applies them to another list of
@@ -716,7 +779,10 @@ def gradients_not_applied(rec: Recording, ctx: RuleContext) -> Iterator[Finding]
 
     **Fix.** Apply the gradients right after computing them:
     ``optimizer.apply_gradients(zip(grads, model.trainable_variables))``, to the same
-    variables the tape was asked about.
+    variables the tape was asked about, once per batch.
+
+    **Options.** ``passes_per_gradient`` (default 5): training forward passes per computed
+    gradient from which the other batches count as thrown away.
     """
     updates = _updates(rec)
     iterations, applied = int(updates.get("iterations", 0)), int(updates.get("applied", 0))
@@ -730,7 +796,20 @@ def gradients_not_applied(rec: Recording, ctx: RuleContext) -> Iterator[Finding]
         "optimizer.apply_gradients(zip(grads, model.trainable_variables)), to the same variables "
         "the tape was asked about (or update each variable by hand: var.assign_sub(lr * grad))."
     )
-    if applied == 0:
+    if applied == 0 and with_gradients == 0 and any(v.get("gradient") == "missing" for v in rec.variables):
+        return  # every gradient was None: ND203 says why
+    if applied == 0 and with_gradients == 0:
+        yield ctx.finding(
+            f"gradients were computed {calls:,} times with respect to an empty list of variables: "
+            "GradientTape.gradient was given no variable at all, so nothing is ever updated. A "
+            "subclassed or Sequential model without an Input creates its weights at its first "
+            "call; `model.trainable_variables` read before that call is an empty list.",
+            "Build the model before reading its variables (call it once on a batch, or give it "
+            "an Input / call model.build(input_shape)), and pass model.trainable_variables to "
+            "tape.gradient inside the training step, where the model exists.",
+            evidence=[Evidence("variables_with_gradients", 0, "> 0"), Evidence(m.GRADIENT_CALLS, calls, "")],
+        )
+    elif applied == 0:
         yield ctx.finding(
             f"gradients were computed {calls:,} times (GradientTape.gradient of the loss with respect "
             f"to {with_gradients} trainable variables) and never applied: no optimizer update and no "
@@ -739,6 +818,20 @@ def gradients_not_applied(rec: Recording, ctx: RuleContext) -> Iterator[Finding]
             evidence=[
                 Evidence(m.GRADIENT_CALLS, calls, ""),
                 Evidence("applied_iterations", applied, f"{iterations:,} (every iteration)"),
+            ],
+        )
+    elif int(updates.get("training_passes", 0)) >= ctx["passes_per_gradient"] * calls:
+        passes = int(updates["training_passes"])
+        yield ctx.finding(
+            f"the model ran {passes:,} forward passes in training mode but the loop computed "
+            f"gradients only {calls:,} times and updated {applied:,} times: the losses of the other "
+            f"{passes - calls:,} batches are never used. The gradient and the update sit outside the "
+            "loop over the batches (an indentation slip), so each epoch trains on its last batch only.",
+            "Compute the gradients and apply them inside the loop over batches, once per batch, "
+            "right after the forward pass and the loss in the tape.",
+            evidence=[
+                Evidence("training_passes", passes, f"about {calls:,} (one per gradient)"),
+                Evidence(m.GRADIENT_CALLS, calls, ""),
             ],
         )
     elif updated < with_gradients:
@@ -778,8 +871,25 @@ def gradient_ascent(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     **Fix.** Subtract the gradient: ``var.assign_sub(lr * grad)`` (or let an optimizer apply
     it), keep the learning rate positive, and minimize the loss, not its negative.
 
+    A hand-written loss that is already below 0 for the untrained model and falls further is
+    the same defect seen from the loss: a log-likelihood (or a score) minimized without its
+    minus sign.
+
     **Options.** ``min_cosine`` (default 0.5): the median cosine above which the updates climb.
     """
+    start, end = readings.loss_start_end(rec)
+    if rec.meta.get(m.LOSS_NAME) is None and start < 0 and end < start:
+        yield ctx.finding(
+            f"the loss the loop minimizes is below 0 from the first steps ({start:.4g}) and falls "
+            f"to {end:.4g}: a loss is at its worst for an untrained model, so one that starts "
+            "negative is a log-likelihood or a score, and minimizing it climbs the real loss (a "
+            "missing minus sign).",
+            "Minimize the negative log-likelihood: loss = -tf.reduce_mean(y * tf.math.log(p) + "
+            "(1 - y) * tf.math.log(1 - p)), or use a Keras loss (keras.losses.BinaryCrossentropy(), "
+            "SparseCategoricalCrossentropy()), which has the sign right.",
+            evidence=[Evidence("first_loss", start, "> 0 for a loss"), Evidence("last_loss", end, "")],
+        )
+        return
     cosines = {}
     for layer in rec.kernel_layers:
         values = rec.layer_series(layer.name, m.UPDATE_COSINE)
@@ -791,7 +901,6 @@ def gradient_ascent(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     median = float(np.median(list(cosines.values())))
     if median <= ctx["min_cosine"]:
         return
-    start, end = readings.loss_start_end(rec)
     trend = f" The loss went from {start:.4g} to {end:.4g}." if math.isfinite(start) and math.isfinite(end) else ""
     by_hand = _updates(rec).get("assign_add", 0)
     how = f" The loop updates its variables by hand with assign_add ({by_hand:,} calls)." if by_hand else ""

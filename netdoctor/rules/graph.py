@@ -44,6 +44,7 @@ AXIS_FIX = (
     min_repeats=3,
     min_calls=5,
     retrace_share=0.5,
+    creation_share=0.1,
 )
 def graph_growth(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag a training loop that keeps adding to the computation it runs.
@@ -52,7 +53,8 @@ def graph_growth(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     a TF1 graph that gains ops between ``Session.run`` calls of the training op; a
     ``tf.function`` traced again on at least ``retrace_share`` of its calls after the first
     (once it has been called ``min_calls`` times); and ``tf.Variable``s created after the
-    first training step. A graph that gains ops once (an evaluation op built after training, a
+    first training step, at ``creation_share`` or more of the steps of the stretch in which they
+    are created (a metric made once per epoch is not a step that grows). A graph that gains ops once (an evaluation op built after training, a
     summary op at the first step) is normal and not flagged.
 
     **Why it matters.** Ops built inside the loop are added to the graph on every pass and never
@@ -72,6 +74,7 @@ def graph_growth(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     **Options.** ``min_repeats`` (default 3): training steps with new ops or variables that
     make growth. ``min_calls`` (default 5): calls before a function is judged.
     ``retrace_share`` (default 0.5): share of calls that retrace to fire.
+    ``creation_share`` (default 0.1): share of steps that create variables to fire.
     """
     yield from _growing_graph(rec, ctx)
     yield from _retracing(rec, ctx)
@@ -145,6 +148,8 @@ def _new_variables(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     if len(created) < ctx["min_repeats"]:
         return
     steps = [int(e[m.STEP]) for e in created]
+    if len(created) < ctx["creation_share"] * (steps[-1] - steps[0] + 1):
+        return  # now and then (once an epoch), not at the steps themselves
     total = sum(int(e["count"]) for e in created)
     origin, count = _main_origin(created, "created")
     message = (

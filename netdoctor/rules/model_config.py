@@ -224,8 +224,10 @@ def logits_as_probabilities(rec: Recording, ctx: RuleContext) -> Iterator[Findin
 def output_loss_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag an output layer whose activation or width cannot do what the loss and labels ask.
 
-    **What it checks.** Five mismatches between the output layer, the loss and the labels:
-    a softmax over one unit (error: it always outputs 1.0); sigmoid with a categorical
+    **What it checks.** Seven mismatches between the output layer, the loss and the labels:
+    a softmax over one unit (error: it always outputs 1.0); a categorical cross-entropy over one
+    unit (error: the loss is 0 whatever the output); a binary cross-entropy over one unit on
+    labels of more than two classes (error: labels above 1 are no probabilities); sigmoid with a categorical
     cross-entropy over more than two classes (warning: Keras 3 trains on the logits under the
     sigmoid, but the outputs do not sum to 1); an activation that is neither logits nor
     probabilities (ReLU, tanh, ...) before a cross-entropy; more output units than the labels
@@ -260,6 +262,37 @@ def output_loss_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             **where,
             evidence=[Evidence("output_units", 1, "> 1 with softmax")],
         )
+    several = rec.meta.get(m.TASK) == "multiclass" and (readings.num_classes(rec) or 0) > 1  # read from the loss
+    if loss == "categorical_crossentropy" and activation != "softmax" and units == 1 and not several:
+        yield ctx.finding(
+            f"{_named(output)} has a single unit, and {loss} normalizes the outputs over the units "
+            "into one distribution: over one unit that distribution is always 1.0, so the loss is 0 "
+            "for every prediction and the gradient carries nothing to learn from.",
+            "For a binary classifier with one output use binary_crossentropy (Dense(1, "
+            "activation='sigmoid')); categorical_crossentropy needs one unit per class and one-hot "
+            "labels.",
+            certain=True,
+            **where,
+            evidence=[Evidence("output_units", 1, "> 1 with categorical_crossentropy")],
+        )
+    fractions = rec.meta.get(m.CLASS_FRACTIONS) or []
+    if loss in CROSS_ENTROPY and not CROSS_ENTROPY[loss] and units == 1 and len(fractions) > 2:
+        lowest = float(np.nanmin(rec.train_loss)) if np.isfinite(rec.train_loss).any() else math.nan
+        went_negative = f"; the loss went down to {lowest:.4g}, below 0, which no cross-entropy of probabilities can" if lowest < 0 else ""
+        yield ctx.finding(
+            f"{_named(output)} has a single unit and the loss is {loss}, but the labels hold "
+            f"{len(fractions)} classes (0-{len(fractions) - 1}): a binary cross-entropy reads each "
+            f"label as the probability of one class, and labels above 1 are none{went_negative}. "
+            f"The model cannot tell {len(fractions)} classes apart with one output.",
+            f"Give the model one output per class, Dense({len(fractions)}, activation='softmax'), "
+            "and train it with sparse_categorical_crossentropy on the integer labels.",
+            certain=True,
+            **where,
+            evidence=[
+                Evidence("label_classes", len(fractions), "2 for binary_crossentropy"),
+                *([Evidence("lowest_loss", lowest, ">= 0")] if lowest < 0 else []),
+            ],
+        )
     classes = readings.num_classes(rec)
     if loss in CROSS_ENTROPY and CROSS_ENTROPY[loss] and activation == "sigmoid" and (classes or 0) > 2:
         yield ctx.finding(
@@ -283,7 +316,6 @@ def output_loss_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
             **where,
             evidence=[Evidence(m.OUTPUT_ACTIVATION, activation, "linear, softmax or sigmoid")],
         )
-    fractions = rec.meta.get(m.CLASS_FRACTIONS) or []
     if rec.meta.get(m.TASK) == "multiclass" and units and 1 < len(fractions) < units:
         yield ctx.finding(
             f"{_named(output)} has {units} units but the labels hold {len(fractions)} classes "
@@ -511,11 +543,20 @@ def excessive_dropout(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
         return
     kept = float(np.prod([1 - layer.dropout for layer in dropouts]))
     rates = ", ".join(f"`{layer.name}` drops {layer.dropout:.0%}" for layer in high)
+    fix = (
+        f"Lower the dropout rates to 0.2-0.5 (Dropout({min(0.5, ctx['max_rate']):g})), or remove the "
+        "dropout layers until the model learns, then add them back."
+    )
+    if rec.meta.get(m.API) == "tf1":
+        fix = (
+            "tf.nn.dropout(x, keep_prob) keeps the share keep_prob of the units: feed keep_prob "
+            "0.5-0.9 in training (and 1.0 to evaluate), not the share to drop (that is rate=, "
+            "rate = 1 - keep_prob)."
+        )
     yield ctx.finding(
         f"dropout drops most of the signal: {rates} of its inputs in training; together the "
         f"{len(dropouts)} dropout layer{'s' if len(dropouts) > 1 else ''} let {kept:.2g} of it through.",
-        f"Lower the dropout rates to 0.2-0.5 (Dropout({min(0.5, ctx['max_rate']):g})), or remove the "
-        "dropout layers until the model learns, then add them back.",
+        fix,
         layer=high[0].name,
         source=high[0].source,
         evidence=[Evidence("dropout_rate", layer.dropout, f"<= {ctx['max_rate']:g}", layer.name) for layer in high],

@@ -4,14 +4,15 @@ expected codes, and does each healthy program get no error?
     python tests/corpus/score.py                 # every program, a table and the score
     python tests/corpus/score.py fit/ loop/x.py  # only programs whose path starts with these
     python tests/corpus/score.py --json out.json # also the per-program results
-    python tests/corpus/score.py --round 2       # only the held-out round (round2.toml)
+    python tests/corpus/score.py --round 3       # only one round (round3.toml)
     python tests/corpus/score.py --verify        # also verify each sick program's fixes
 
 Each program is checked as ``netdoctor check PROGRAM`` would (default settings, seed 0), in one
 long-lived observer process for the whole corpus. A program whose expected answer is
-``error`` must end in a one-line error (exit 2) naming its own failure. Programs come from
-``manifest.toml`` (round 1) and ``round2.toml`` (round 2, written later without looking at the
-rules); the score is given per round.
+``error`` must end in its own error (exit 2), which the report names first; a program that
+ends in an error is scored ``error`` whatever else its report finds. Programs come from
+``manifest.toml`` (round 1), ``round2.toml`` and ``round3.toml`` (rounds 2 and 3, each written
+later without looking at the rules); the score is given per round.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from netdoctor.target import inspect_target
 from netdoctor.verification import verify_report
 
 CORPUS = Path(__file__).resolve().parent
-MANIFESTS = ("manifest.toml", "round2.toml")
+MANIFESTS = ("manifest.toml", "round2.toml", "round3.toml", "round4.toml")
 
 
 @dataclass
@@ -70,14 +71,15 @@ def check(entry: dict, settings: Settings, verify: bool) -> Scored:
         scored.verdict, scored.first = "error", "error"
         return scored
     report = diagnose(recording)
+    crashed = recording.error is not None  # the report leads with the program's own error
     if verify and report.verdict.value == "sick":
         report = verify_report(report, target, batch_size=settings.batch_size, data=settings.data)
         scored.verified = {f.code: f.verification.verdict for f in report.findings if f.verification is not None}
         scored.verify_runs = report.verification["runs"]
         scored.verify_seconds = report.verification["seconds"]
-    scored.verdict = report.verdict.value
+    scored.verdict = "error" if crashed else report.verdict.value
     roots = report.root_causes
-    scored.first = roots[0].code if roots else None
+    scored.first = "error" if crashed else roots[0].code if roots else None
     scored.codes = [f.code for f in report.findings]
     scored.errors = [f.code for f in report.findings if f.severity is Severity.ERROR]
     return scored

@@ -81,7 +81,14 @@ class StepLog:
         """The program says it will take ``more`` steps from now (a ``fit``'s epochs x batches):
         sample its last step too, where the horizon was not known."""
         if self.schedule.steps is None and more > 0:
-            self.schedule = SampleSchedule(self.steps + more)
+            self.schedule = SampleSchedule(self.steps - self.schedule.origin + more, self.schedule.origin)
+
+    def new_stage(self, more: int) -> None:
+        """Training moves on to another model, for ``more`` steps (0: not known): a ``stage``
+        record says so, and the new model is sampled as from a first step."""
+        self.flush()
+        self.records.write("stage", step=self.steps)
+        self.schedule = SampleSchedule(more or None, origin=self.steps)
 
     @property
     def sampling(self) -> bool:

@@ -185,7 +185,7 @@ def measure(
                 ok = np.all(np.isfinite(test[0]), axis=1)
                 parts["held_out"] = (test[0][ok], test_classes[ok])
         x_fit, c_fit = x_all[fit][finite[fit]], classes_all[fit][finite[fit]]
-        if len(x_fit) < 10 or np.unique(c_fit).size < 2:
+        if len(x_fit) < 10:
             return None
         scored = _score_classifier(x_fit, c_fit, count, parts)
     return {**scored, "fitted_on": int(len(x_fit)), m.LOSS_NAME: loss}

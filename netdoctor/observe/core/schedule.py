@@ -18,13 +18,17 @@ class SampleSchedule:
     """Dense early, sparse later: steps 0-4, 8, 16, 32, 64, then every 100, and the last step.
 
     ``steps`` is the planned length, or None when it is not known (the last step is then not
-    known either).
+    known either); step numbers count from ``origin``.
     """
 
     steps: int | None
+    origin: int = 0
 
     def __contains__(self, step: object) -> bool:
-        if not isinstance(step, int) or step < 0 or (self.steps is not None and step >= self.steps):
+        if not isinstance(step, int):
+            return False
+        step -= self.origin
+        if step < 0 or (self.steps is not None and step >= self.steps):
             return False
         return step in EARLY_STEPS or (step >= SAMPLE_EVERY and step % SAMPLE_EVERY == 0) or step == self.last
 

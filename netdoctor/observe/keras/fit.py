@@ -33,6 +33,7 @@ from netdoctor import metrics as m
 from netdoctor.api import to_json
 from netdoctor.findings import Finding, Report, Severity
 from netdoctor.observe.core import references
+from netdoctor.observe.core.pairing import Pairing
 from netdoctor.observe.core.records import Records, SampleWriter, StepLimitReached, StepLog
 from netdoctor.observe.core.seam import Patches, PatchingObserver
 from netdoctor.observe.core.stream import MemoryWriter
@@ -83,8 +84,12 @@ class FitObserver(keras.callbacks.Callback):
         batch_size: int | None = None,
         probe_size: int = 256,
         seed: int = 0,
+        new_model: bool = False,
+        pairing: Pairing | None = None,
     ) -> None:
         super().__init__()
+        self.pairing = pairing
+        self.new_model = new_model  # an earlier fit of the run trained another model
         self.records = records
         self.samples = samples
         self.steps = steps
@@ -105,12 +110,18 @@ class FitObserver(keras.callbacks.Callback):
     # ---- Keras hooks ----------------------------------------------------------------------------
     def on_train_begin(self, logs=None) -> None:
         model = self.model
+        if self.pairing is not None and is_array(self.x) and is_array(self.y):
+            self.pairing.check(self.x, self.y)
         probe = probe_batch(self.x, self.y, self.probe_size, self.seed)
         if probe is not None and not model.weights:  # a model built at its first batch
             model(probe[0])
         planned = self.params.get("epochs", 1) * (self.params.get("steps") or 0)
         if self.steps is None:
             self.steps = StepLog(self.records, horizon=planned or None)
+        elif self.new_model and self.steps.steps:
+            self.steps.new_stage(planned)
+            note = f"the program trained another model for {self.steps.steps:,} steps first; netdoctor judges the model of its last fit"
+            self.records.write("meta", **{m.NOTES: [note]})
         else:
             self.steps.plan(planned)
         self._kernels = KernelWatch(trained_kernels(model), self.seed)
@@ -402,14 +413,17 @@ class FitHook(PatchingObserver):
         samples: SampleWriter,
         seed: int,
         around_fit: Callable[[], AbstractContextManager],
+        pairing: Pairing | None = None,
     ) -> None:
         self.records = records
+        self.pairing = pairing
         self.samples = samples
         self.steps = steps
         self.seed = seed
         self.around_fit = around_fit
         self.interrupted = False  # the program left a fit early (sys.exit inside a callback)
         self.fit_x: Any = None  # the training inputs of the last fit
+        self.fit_model: Any = None  # the model of the last fit
 
     def patch(self, patches: Patches) -> None:
         fit = keras.Model.fit
@@ -430,9 +444,11 @@ class FitHook(PatchingObserver):
                 validation=_validation(bound.arguments),
                 batch_size=_batch_size(bound.arguments),
                 seed=hook.seed,
+                new_model=hook.fit_model is not None and hook.fit_model is not model,
+                pairing=hook.pairing,
             )
             bound.arguments["callbacks"] = [*(given or []), observer]
-            hook.fit_x = bound.arguments.get("x")
+            hook.fit_x, hook.fit_model = bound.arguments.get("x"), model
             try:
                 with hook.around_fit():
                     return fit(*bound.args, **bound.kwargs)

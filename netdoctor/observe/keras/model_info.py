@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import keras
+import numpy as np
 
 from netdoctor.observe.core.seam import Patches, PatchingObserver
 from netdoctor.observe.tf.stats import WATCHED_ACTIVATIONS
@@ -162,6 +163,7 @@ def describe_layers(model: keras.Model) -> list[LayerInfo]:
                 source=getattr(layer, "_netdoctor_source", None),
                 inbound=inbound[id(layer)],
                 dropout=_dropout_rate(layer),
+                rescale=_rescale(layer),
                 **_regularization(layer),
             )
         )
@@ -174,6 +176,23 @@ def _dropout_rate(layer: keras.layers.Layer) -> float | None:
         return None
     rate = getattr(layer, "rate", None)
     return float(rate) if isinstance(rate, (int, float)) else None
+
+
+def _rescale(layer: keras.layers.Layer) -> tuple[float, float] | None:
+    """A Rescaling layer's scalar (scale, offset); (1, 0) for a Normalization layer that was
+    never adapted (mean 0, variance 1: it changes nothing); else None."""
+    if isinstance(layer, keras.layers.Normalization):
+        try:
+            mean, variance = np.asarray(layer.mean), np.asarray(layer.variance)
+        except (AttributeError, TypeError, ValueError):  # not built
+            return None
+        return (1.0, 0.0) if np.all(mean == 0) and np.all(variance == 1) else None
+    if not isinstance(layer, keras.layers.Rescaling):
+        return None
+    try:
+        return float(layer.scale), float(layer.offset)
+    except (TypeError, ValueError):  # per-channel factors
+        return None
 
 
 def _regularization(layer: keras.layers.Layer) -> dict[str, float]:

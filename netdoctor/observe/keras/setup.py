@@ -71,6 +71,8 @@ def optimizer_facts(optimizer: keras.optimizers.Optimizer) -> dict:
     clipping = {name: float(getattr(optimizer, name)) for name in CLIPPING if getattr(optimizer, name, None)}
     if clipping:
         facts[m.OPTIMIZER_CLIPPING] = clipping
+    if isinstance(optimizer, keras.optimizers.SGD) and isinstance(optimizer.momentum, (int, float)) and optimizer.momentum > 0:
+        facts[m.MOMENTUM] = float(optimizer.momentum)
     return facts
 
 

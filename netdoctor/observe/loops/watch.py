@@ -30,6 +30,7 @@ import tensorflow as tf
 
 from netdoctor import data as datasets
 from netdoctor import metrics as m
+from netdoctor.observe.core.pairing import Pairing
 from netdoctor.observe.core.records import Records, SampleWriter, StepLog
 from netdoctor.observe.core.seam import Patches, PatchingObserver
 from netdoctor.observe.core.sources import UserCode
@@ -47,6 +48,7 @@ BY_OPTIMIZER = "an optimizer"
 #: Stash keys of netdoctor's per-step values and prefixes of its per-sample ones.
 _LOSS, _ACCURACY, _BATCH = m.LOSS, m.ACCURACY, "batch"
 _GRADIENT, _COSINE, _CLASSES, _HISTOGRAM, _INPUT = "gradient/", "cosine/", "classes", "histogram", "input"
+_PAIR_INPUT, _PAIR_LABELS = "pair/input", "pair/labels"  # a sampled step's batch, for the pairing check
 #: tf.nn cross-entropies: name -> (Keras loss name, labels argument, logits argument).
 TF_NN_LOSSES = {
     "softmax_cross_entropy_with_logits": ("categorical_crossentropy", "labels", "logits"),
@@ -96,7 +98,9 @@ class LoopWatch(PatchingObserver):
         namespace: dict[str, Any],
         seed: int,
         count_variables: bool = True,
+        pairing: Pairing | None = None,
     ) -> None:
+        self.pairing = pairing
         self.records = records
         self.steps = steps
         self.samples = samples
@@ -117,6 +121,7 @@ class LoopWatch(PatchingObserver):
         self._names: dict[int, str] = {}
         self._kernel_of: dict[int, str] = {}  # id of a kernel variable -> layer name
         self._kernels: stats.KernelWatch | None = None
+        self._pending: dict[str, tf.Tensor] | None = None  # snapshots of a sampled step that updated nothing
         self._models: list[keras.Model] = []
         self._described: list[dict[str, Any]] = []
         self._outputs: dict[int, keras.Model] = {}  # id of a model call's output -> the model
@@ -131,6 +136,7 @@ class LoopWatch(PatchingObserver):
         self.gradient_calls = 0
         self.iterations = 0
         self.applied = 0
+        self.training_passes = 0  # eager calls of a Keras model with training=True
         self.updates: Counter = Counter()
         self.gradient_variables: set[int] = set()
         self.updated_variables: set[int] = set()
@@ -186,6 +192,8 @@ class LoopWatch(PatchingObserver):
         def watched_model_call(model, *args, **kwargs):
             if watch._paused or watch._busy() or not args or _symbolic(args[0]):
                 return model_call(model, *args, **kwargs)
+            if kwargs.get("training") is True and tf.executing_eagerly():
+                watch.training_passes += 1
             with watch._inside():
                 watch._next_iteration_event()
                 watch._capture_input(model, args[0])
@@ -243,6 +251,7 @@ class LoopWatch(PatchingObserver):
                 "assign": self.updates["assign"],
                 "variables_with_gradients": len(self.gradient_variables),
                 "variables_updated": len(self.updated_variables & self.gradient_variables),
+                "training_passes": self.training_passes,
             }
             facts[m.LOOP] = "function" if any(info.training for info in self._functions) else "eager"
         if self.batch_size is not None:
@@ -349,6 +358,8 @@ class LoopWatch(PatchingObserver):
             self.applied += 1
         if iteration.sampled:
             self._write_sample(iteration)
+        elif iteration.updated and self._pending is not None:
+            self._write_update(iteration.step)
         self._report_created(iteration.step)
         self.steps.done(_value(iteration.loss), _value(iteration.accuracy))
 
@@ -358,8 +369,12 @@ class LoopWatch(PatchingObserver):
         with self.paused():
             if iteration.before is not None and self._kernels is not None:
                 measured, snapshots = iteration.before
-                updates = self._kernels.after(snapshots, iteration.gradients or None)
-                layers = {name: {**measured[name], **updates[name]} for name in measured}
+                self._pending = None
+                if iteration.updated:
+                    updates = self._kernels.after(snapshots, iteration.gradients or None)
+                else:  # a step that only accumulates: its update is the next step that applies one
+                    updates, self._pending = {}, snapshots
+                layers = {name: {**measured[name], **updates.get(name, {})} for name in measured}
             for key, value in self.stash.sampled(_GRADIENT).items():
                 name, _, metric = key[len(_GRADIENT) :].rpartition("/")
                 variables.setdefault(name, {})[metric] = value
@@ -372,6 +387,9 @@ class LoopWatch(PatchingObserver):
             gradient = variables.get(self._names.get(kernel_id, ""), {}).get(m.GRAD_NORM)
             if gradient is not None:
                 layers.setdefault(layer, {})[m.GRAD_NORM] = gradient
+        if self.pairing is not None:
+            pair = self.stash.sampled("pair/")
+            self.pairing.check(pair.get(_PAIR_INPUT), pair.get(_PAIR_LABELS))
         histogram = self.stash.sampled(_HISTOGRAM).get(_HISTOGRAM)
         if histogram is not None and np.all(np.isfinite(histogram)):
             if self.label_counts.size != np.size(histogram):
@@ -385,11 +403,18 @@ class LoopWatch(PatchingObserver):
             extra[m.REGULARIZATION_LOSS] = sum(float(p) for p in penalties if p is not None)
         self.samples.write(iteration.step, _value(iteration.loss), layers, variables, **extra)
 
+    def _write_update(self, step: int) -> None:
+        """The update of the first step that applied one after a sampled step that did not."""
+        with self.paused():
+            updates = self._kernels.after(self._pending)
+        self._pending = None
+        self.samples.write(step, None, updates, {})
+
     # ---- gradients ---------------------------------------------------------------------------------
     def _gradient(self, target: tf.Tensor, sources: list[Any], gradients: list[Any]) -> None:
         trainable = [(s, g) for s, g in zip(sources, gradients) if _is_trainable(s)]
-        if not trainable:
-            return
+        if not trainable and sources:
+            return  # gradients of inputs or tensors, not of the weights
         with tf.init_scope(), self.paused():
             self._describe([s for s, _ in trainable])
         self.gradient_variables.update(self._key(s) for s, g in trainable if g is not None)
@@ -537,6 +562,8 @@ class LoopWatch(PatchingObserver):
             self.records.observed(frozenset(provided))
         if y_true.shape.rank:
             self.stash.put({_BATCH: tf.cast(tf.shape(y_true)[0], tf.float32)})
+        if self.pairing is not None and self.pairing.wanted and task != "regression":
+            self.stash.put_sampled(lambda: {_PAIR_LABELS: tf.cast(y_true, tf.float32)})
         if task == "regression":
             return
         self.stash.put({_ACCURACY: _accuracy(task, from_logits, y_true, y_pred)})
@@ -553,9 +580,12 @@ class LoopWatch(PatchingObserver):
 
     # ---- Keras models: the probe batch for activations ---------------------------------------------------
     def _capture_input(self, model: keras.Model, x: Any) -> None:
-        """Keep the first inputs each Keras model is called on, as its probe batch."""
+        """Keep the first inputs each Keras model is called on, as its probe batch, and a
+        sampled step's inputs for the pairing check."""
         if isinstance(x, (dict, list, tuple)) or not hasattr(x, "shape"):
             return
+        if self.pairing is not None and self.pairing.wanted:
+            self.stash.put_sampled(lambda: {_PAIR_INPUT: tf.cast(x, tf.float32)})
         if sum(len(batch) for batch in self._probe_x.get(id(model), [])) >= PROBE_SIZE:
             return
         if tf.executing_eagerly():
@@ -616,7 +646,7 @@ class LoopWatch(PatchingObserver):
             facts = {m.MODEL: f"{len(layers)} trained parameter groups"}
             self._names = {id(v): d["name"] for v, d in zip(variables, described)}
         self._kernel_of = {self._key(kernel): name for name, kernel in kernels.items()}
-        self._kernels = stats.KernelWatch(kernels, self.seed)
+        self._kernels, self._pending = stats.KernelWatch(kernels, self.seed), None
         iteration = self._iteration
         if iteration is not None and iteration.sampled and iteration.before is None:
             iteration.before = self._kernels.before()  # still the initial weights: nothing ran yet

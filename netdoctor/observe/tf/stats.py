@@ -29,7 +29,8 @@ def as_matrix(kernel: tf.Tensor) -> tf.Tensor:
     kernel = tf.cast(kernel, tf.float32)
     if kernel.shape.rank is not None and kernel.shape.rank < 2:
         return tf.reshape(kernel, [-1, 1])
-    return tf.reshape(kernel, [-1, kernel.shape[-1]])
+    units = tf.compat.dimension_value(kernel.shape[-1])  # None where the graph leaves it open
+    return tf.reshape(kernel, [-1, tf.shape(kernel)[-1] if units is None else units])
 
 
 def kernel_stats(kernel: tf.Tensor) -> dict[str, tf.Tensor]:
@@ -116,6 +117,8 @@ def gradients_stats(gradients, variables, names: Mapping[int, str]) -> dict[str,
 def activation_stats(output: tf.Tensor, activation: str | None) -> dict[str, tf.Tensor]:
     """Non-finite flag, and the dead or saturated share for the activation's kind."""
     measured = {m.NONFINITE_ACTIVATION: any_nonfinite(output)}
+    if tf.compat.dimension_value(output.shape[-1]) is None:  # units not on the last axis: not read
+        return measured
     if activation in DEAD_ACTIVATIONS:
         measured[m.DEAD_FRACTION] = dead_fraction(output)
     elif activation in SATURATING_ACTIVATIONS:

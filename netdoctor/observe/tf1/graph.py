@@ -221,6 +221,39 @@ def describe_layers(
     return layers
 
 
+#: Ops that draw uniform noise, the start of a dropout mask.
+UNIFORM_NOISE = frozenset({"RandomUniform", "StatelessRandomUniformV2"})
+
+
+def dropout_masks(reader: GraphReader) -> list[tf.Operation]:
+    """The keep-masks of the graph's dropouts: ``tf.nn.dropout`` keeps a unit where uniform noise
+    is at least the rate, which is the mask op's second input."""
+    return [
+        op
+        for op in reader.graph.get_operations()
+        if op.type == "GreaterEqual" and reader.forward(op) and _drawn_from_noise(op.inputs[0].op)
+    ]
+
+
+def _drawn_from_noise(op: tf.Operation, depth: int = 3) -> bool:
+    if op.type in UNIFORM_NOISE:
+        return True
+    return depth > 0 and op.type in ("Add", "AddV2", "Mul") and any(_drawn_from_noise(i.op, depth - 1) for i in op.inputs)
+
+
+def dropout_layers(masks: list[tf.Operation], rates: list[Any], user: UserCode) -> list[LayerInfo]:
+    """One layer per dropout mask, named after its name scope, with the rate it was run at."""
+    layers = []
+    for mask, rate in zip(masks, rates):
+        value = np.asarray(rate, dtype=float)
+        if value.size != 1 or not np.isfinite(value).all():
+            continue
+        origin = user.origin(mask.traceback)
+        name = mask.name.rpartition("/")[0] or mask.name
+        layers.append(LayerInfo(name=name, kind="Dropout", dropout=float(value.reshape(-1)[0]), source=origin.source if origin else None))
+    return layers
+
+
 def describe_variables(
     reader: GraphReader,
     layers: list[GraphLayer],
@@ -404,6 +437,8 @@ def batch_axis_reductions(
             continue
         if shape[1] is not None and shape[1] < 2:
             continue
+        if shape[0] is not None and shape[1] is None:
+            continue  # [classes, batch]: examples as columns, axis 0 is the class axis
         consumer = _comparison_fed(reader, op)
         if consumer is None:
             continue

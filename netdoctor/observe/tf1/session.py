@@ -23,6 +23,7 @@ import tensorflow as tf
 
 from netdoctor import data as datasets
 from netdoctor import metrics as m
+from netdoctor.observe.core.pairing import Pairing
 from netdoctor.observe.core.records import Records, SampleWriter, StepLog
 from netdoctor.observe.core.seam import Patches, PatchingObserver
 from netdoctor.observe.core.sources import UserCode
@@ -35,6 +36,8 @@ from netdoctor.observe.tf1.graph import (
     describe_layers,
     describe_variables,
     dimension,
+    dropout_layers,
+    dropout_masks,
     loss_head,
     origins,
     unwrapped,
@@ -180,8 +183,10 @@ class SessionWatch(PatchingObserver):
     provides = PROVIDES
 
     def __init__(
-        self, records: Records, steps: StepLog, samples: SampleWriter, user: UserCode, seed: int
-    ) -> None:
+        self, records: Records, steps: StepLog, samples: SampleWriter, user: UserCode, seed: int,
+        pairing: Pairing | None = None,
+    ) -> None:  # fmt: skip
+        self.pairing = pairing
         self.records = records
         self.steps = steps
         self.samples = samples
@@ -319,7 +324,7 @@ class SessionWatch(PatchingObserver):
         state = self._state(session.graph)
         self._watch_growth(state, step)
         state.started = True
-        probe = self._probes.get(train.op) or self._build_probe(state, train, feed_dict)
+        probe = self._probes.get(train.op) or self._build_probe(state, train, feed_dict, session)
         sampled = self.steps.sampling
         before = self._run(session, probe.before) if sampled else None
         extra = {"every": probe.every, "during": probe.during if sampled else {}}
@@ -346,8 +351,24 @@ class SessionWatch(PatchingObserver):
                 **{m.GRAPH_OPS: state.user_op_count, m.BATCH_CLASSES: during.get(m.BATCH_CLASSES)},
             )
             self._note_feeds(probe, feed_dict)
+        if self.pairing is not None:
+            self._pair_feeds(probe, feed_dict)
         self.steps.done(loss, accuracy)
         return result
+
+    def _pair_feeds(self, probe: Probe, feed_dict: Any) -> None:
+        """Hand the step's fed inputs and labels to the pairing check."""
+        labels = probe.head.labels if probe.head is not None else None
+        if labels is None:
+            return
+        fed = [(_as_tensor(key), value) for key, value in (feed_dict or {}).items()]
+        given = next((value for tensor, value in fed if tensor is not None and tensor is unwrapped(labels)), None)
+        if given is None or np.ndim(given) < 1:
+            return
+        for tensor, value in fed:
+            if tensor is not None and tensor is not unwrapped(labels) and np.ndim(value) >= 2 and len(value) == len(given):
+                self.pairing.check(value, given)
+                return
 
     def _note_feeds(self, probe: Probe, feed_dict: Any) -> None:
         """Keep some of the fed inputs, and count the fed labels (sampled steps only)."""
@@ -397,7 +418,7 @@ class SessionWatch(PatchingObserver):
         pairs = [p for t in self._train_ops.values() if t.op.graph is graph for p in t.grads_and_vars]
         return list({v.op.name: (g, v) for g, v in pairs}.values())
 
-    def _build_probe(self, state: GraphState, train: TrainOp, feed_dict) -> Probe:
+    def _build_probe(self, state: GraphState, train: TrainOp, feed_dict, session) -> Probe:
         graph = state.graph
         trained = self._trained(graph)
         state.names = variable_names([v for _, v in trained], self.user)
@@ -420,10 +441,14 @@ class SessionWatch(PatchingObserver):
         self.samples.variable_layers.update(
             {state.names[layer.variable.op.name]: layer.info.name for layer in state.layers}
         )
-        self._describe(state, train, trained, head, feed_dict)
+        masks = dropout_masks(state.reader)
+        rates = self._run(session, [mask.inputs[1] for mask in masks], feed_dict) if masks else []
+        self._describe(state, train, trained, head, feed_dict, dropout_layers(masks, rates, self.user))
         return probe
 
-    def _describe(self, state: GraphState, train: TrainOp, trained: list, head: LossHead | None, feed_dict) -> None:
+    def _describe(
+        self, state: GraphState, train: TrainOp, trained: list, head: LossHead | None, feed_dict, dropouts: list
+    ) -> None:
         layers = [layer.info for layer in state.layers]
         kernels = [layer for layer in layers if layer.kernel_shape and len(layer.kernel_shape) >= 2]
         parameters = sum(int(np.prod(shape)) for shape in (_shape(v) for _, v in trained) if shape is not None)
@@ -431,13 +456,16 @@ class SessionWatch(PatchingObserver):
         facts: dict[str, Any] = {
             m.LOOP: "session",
             m.MODEL: f"TF1 graph: {len(kernels)} trained kernels ({shapes}), {parameters:,} trained parameters",
-            m.LAYERS: [asdict(layer) for layer in layers],
+            m.LAYERS: [asdict(layer) for layer in [*layers, *dropouts]],
             m.WIRING: "graph",
             m.VARIABLES: describe_variables(state.reader, state.layers, trained, state.names),
             m.OPTIMIZER: _optimizer_description(train.optimizer),
             m.OPTIMIZER_KIND: type(train.optimizer).__name__,
             m.LEARNING_RATE: _learning_rate(train.optimizer),
         }
+        momentum = getattr(train.optimizer, "_momentum", None)
+        if type(train.optimizer).__name__ == "MomentumOptimizer" and isinstance(momentum, (int, float)) and momentum > 0:
+            facts[m.MOMENTUM] = float(momentum)
         if head is not None:
             facts.update(
                 {
