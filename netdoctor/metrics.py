@@ -140,6 +140,7 @@ NUM_CLASSES = _define("num_classes", "run", "classes a classifier predicts")
 CLASS_FRACTIONS = _define("class_fractions", "run", "share of each class in the training labels")
 LABELS = _define("labels", "run", "label format given and expected, converted, and label statistics")
 LOSS_NAME = _define("loss", "run", "the loss function (Keras config name)")
+WEIGHTED_LOSS = _define("weighted_loss", "run", "true when fit weights the loss per class or per example (class_weight, sample_weight)")
 FROM_LOGITS = _define("from_logits", "run", "whether the cross-entropy reads logits")
 UNGUARDED_LOG = _define(
     "unguarded_log", "run", "true when a hand-written log-loss takes the log of probabilities with no clip or epsilon"

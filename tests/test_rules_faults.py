@@ -208,3 +208,11 @@ def test_nd208_many_forward_passes_for_each_gradient():
     assert "378 forward passes in training mode but the loop computed gradients only 6 times" in finding.message
     one_each = {**updates, "iterations": 300, "applied": 300, "training_passes": 300}
     assert run("ND208", healthy_mlp(meta={**LOOP, "updates": one_each})) == []
+
+
+def test_nd104_leaves_a_weighted_loss_alone():
+    high_start = {"loss": [9.0] + [0.4] * 999}
+    rec = healthy_mlp(task="binary", num_classes=2, class_fractions=[0.9, 0.1], meta={"loss": "binary_crossentropy"}, **high_start)
+    assert only("ND104", rec)
+    weighted = healthy_mlp(task="binary", num_classes=2, class_fractions=[0.9, 0.1], meta={"loss": "binary_crossentropy", "weighted_loss": True}, **high_start)
+    assert run("ND104", weighted) == []

@@ -268,7 +268,8 @@ def initial_loss(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     (before any update) against ln C, the cross-entropy of predicting 1/C for each of C classes
     (ln 2 for binary cross-entropy). It fires when the first loss is more than ``max_ratio``
     times that. A first loss far *below* ln C is not flagged: a pretrained model starts there.
-    Regression and other losses are skipped.
+    Regression and other losses are skipped, and so are losses weighted by ``class_weight`` or
+    ``sample_weight``, whose scale is not that of ln C.
 
     **Why it matters.** A freshly initialized classifier knows nothing, so it should predict
     about 1/C for every class and start at ln C (2.30 for 10 classes). A much higher first loss
@@ -288,6 +289,8 @@ def initial_loss(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     classes = 2 if kind == "binary" else readings.num_classes(rec)
     if kind is None or kind != rec.meta.get(m.TASK) or not classes or classes < 2 or not rec.train_loss.size:
         return
+    if rec.meta.get(m.WEIGHTED_LOSS):
+        return  # a loss weighted per class or example is not on the scale of ln C
     first = float(rec.train_loss[0])
     expected = math.log(classes)
     if not math.isfinite(first) or first <= ctx["max_ratio"] * expected:

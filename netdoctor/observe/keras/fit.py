@@ -86,8 +86,10 @@ class FitObserver(keras.callbacks.Callback):
         seed: int = 0,
         new_model: bool = False,
         pairing: Pairing | None = None,
+        weighted: bool = False,
     ) -> None:
         super().__init__()
+        self.weighted = weighted  # fit was given class_weight or sample_weight
         self.pairing = pairing
         self.new_model = new_model  # an earlier fit of the run trained another model
         self.records = records
@@ -254,6 +256,8 @@ class FitObserver(keras.callbacks.Callback):
                 facts[m.TARGET_STATS] = datasets.describe(y)
         if self.batch_size is not None:
             facts[m.BATCH_SIZE] = self.batch_size
+        if self.weighted:
+            facts[m.WEIGHTED_LOSS] = True
         facts.update(distribution(model.distribute_strategy))
         if is_array(self.x):
             x = np.asarray(self.x)
@@ -444,6 +448,7 @@ class FitHook(PatchingObserver):
                 validation=_validation(bound.arguments),
                 batch_size=_batch_size(bound.arguments),
                 seed=hook.seed,
+                weighted=any(bound.arguments.get(name) is not None for name in ("class_weight", "sample_weight")),
                 new_model=hook.fit_model is not None and hook.fit_model is not model,
                 pairing=hook.pairing,
             )
