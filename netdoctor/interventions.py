@@ -384,6 +384,11 @@ def _standardize(finding: Finding, rec: Recording) -> Planned | str:
     shape = rec.meta.get(m.INPUT_SHAPE)
     if loop(rec) in readings.CUSTOM_LOOPS and not _keras_model(rec):
         return "the loop feeds its inputs to hand-written operations"
+    _, scaling = readings.model_input_stats(rec)
+    layers = [rec.layer(name) for name in scaling]
+    rescaling = ", ".join(f"`{layer.name}`" for layer in layers if layer and layer.kind not in readings.NORMALIZING)
+    if rescaling:
+        return f"the model rescales its inputs itself ({rescaling}): the fix is there or in the preprocessing before it"
     low, high = stats.get("min"), stats.get("max")
     size = int(math.prod(shape)) if shape else None
     if isinstance(low, (int, float)) and isinstance(high, (int, float)) and 0 <= low and 1 < high <= 255:
@@ -464,6 +469,8 @@ def _drop_non_finite(finding: Finding, rec: Recording) -> Planned | str:
 def _apply_gradients(finding: Finding, rec: Recording) -> Planned | str:
     if loop(rec) not in readings.CUSTOM_LOOPS:
         return "only custom loops compute gradients by hand"
+    if any(evidence.metric == "training_passes" for evidence in finding.evidence):
+        return "the gradients are applied; the batches between two of them are what the loop never uses"
     return Planned("apply-gradients", {}, "apply the computed gradients with the program's optimizer")
 
 

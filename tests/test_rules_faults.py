@@ -11,6 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from netdoctor.findings import Severity
+from netdoctor.interventions import for_finding
 from netdoctor.judge import diagnose
 from netdoctor.observe.core.pairing import Pairing
 from netdoctor.recording import LayerInfo, Recording, dumps
@@ -216,3 +217,14 @@ def test_nd104_leaves_a_weighted_loss_alone():
     assert only("ND104", rec)
     weighted = healthy_mlp(task="binary", num_classes=2, class_fractions=[0.9, 0.1], meta={"loss": "binary_crossentropy", "weighted_loss": True}, **high_start)
     assert run("ND104", weighted) == []
+
+
+def test_fixes_that_cannot_repair_these_faults_are_not_tried():
+    unit = {"min": 0.0, "max": 1.0, "mean": 0.13, "std": 0.31, "nonfinite": 0.0}
+    rec = healthy_mlp(layers=_rescaled(1 / 255), meta={"input_stats": unit}, **NOT_LEARNING)
+    reason = for_finding(only("ND601", rec), rec)
+    assert isinstance(reason, str) and "the model rescales its inputs itself (`rescaling`)" in reason
+    updates = {"iterations": 6, "applied": 6, "by_optimizer": 6, "by_hand": 0, "variables_with_gradients": 6, "variables_updated": 6, "training_passes": 378}
+    loop = healthy_mlp(meta={**LOOP, "gradient_calls": 6, "updates": updates}, **NOT_LEARNING)
+    reason = for_finding(only("ND208", loop), loop)
+    assert isinstance(reason, str) and "never uses" in reason
