@@ -148,9 +148,9 @@ def test_tf1_dropout_rates_are_read_from_the_fed_keep_prob():
 
 
 @pytest.mark.exhaustive
-def test_tf1_labels_from_another_batch_are_found_by_their_images():
-    run = check("tf1_labels_next_batch.py")
-    mispaired = finding(run, "ND604")
+@pytest.mark.parametrize("script", ["tf1_labels_next_batch.py", "loop_labels_apart.py"])
+def test_labels_that_left_their_images_are_found_by_the_images(script):
+    mispaired = finding(check(script), "ND604")
     assert mispaired["severity"] == "error" and "do not belong to their images" in mispaired["message"]
 
 
@@ -165,13 +165,6 @@ def test_a_loop_that_accumulates_gradients_is_measured_at_the_steps_that_update(
     measured = steps[np.isfinite(ratio)]
     assert measured.size >= 5 and all(step % 4 == 3 for step in measured)  # the steps that apply
     assert np.all(ratio[np.isfinite(ratio)] > 0)
-
-
-@pytest.mark.exhaustive
-def test_a_loop_whose_labels_left_their_images_is_named():
-    run = check("loop_labels_apart.py")
-    mispaired = finding(run, "ND604")
-    assert mispaired["severity"] == "error" and "do not belong to their images" in mispaired["message"]
 
 
 @pytest.mark.exhaustive
