@@ -48,7 +48,8 @@ BY_OPTIMIZER = "an optimizer"
 #: Stash keys of netdoctor's per-step values and prefixes of its per-sample ones.
 _LOSS, _ACCURACY, _BATCH = m.LOSS, m.ACCURACY, "batch"
 _GRADIENT, _COSINE, _CLASSES, _HISTOGRAM, _INPUT = "gradient/", "cosine/", "classes", "histogram", "input"
-_PAIR_INPUT, _PAIR_LABELS = "pair/input", "pair/labels"  # a sampled step's batch, for the pairing check
+_PAIR = "pair/"  # a sampled step's batch, for the pairing check
+_PAIR_INPUT, _PAIR_LABELS = f"{_PAIR}input", f"{_PAIR}labels"
 #: tf.nn cross-entropies: name -> (Keras loss name, labels argument, logits argument).
 TF_NN_LOSSES = {
     "softmax_cross_entropy_with_logits": ("categorical_crossentropy", "labels", "logits"),
@@ -387,8 +388,8 @@ class LoopWatch(PatchingObserver):
             gradient = variables.get(self._names.get(kernel_id, ""), {}).get(m.GRAD_NORM)
             if gradient is not None:
                 layers.setdefault(layer, {})[m.GRAD_NORM] = gradient
-        if self.pairing is not None:
-            pair = self.stash.sampled("pair/")
+        if self.pairing is not None and self.pairing.wanted:
+            pair = self.stash.sampled(_PAIR)
             self.pairing.check(pair.get(_PAIR_INPUT), pair.get(_PAIR_LABELS))
         histogram = self.stash.sampled(_HISTOGRAM).get(_HISTOGRAM)
         if histogram is not None and np.all(np.isfinite(histogram)):

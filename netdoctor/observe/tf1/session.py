@@ -351,7 +351,7 @@ class SessionWatch(PatchingObserver):
                 **{m.GRAPH_OPS: state.user_op_count, m.BATCH_CLASSES: during.get(m.BATCH_CLASSES)},
             )
             self._note_feeds(probe, feed_dict)
-        if self.pairing is not None:
+        if self.pairing is not None and self.pairing.wanted:
             self._pair_feeds(probe, feed_dict)
         self.steps.done(loss, accuracy)
         return result
