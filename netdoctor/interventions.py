@@ -32,6 +32,9 @@ LOWER, RAISE = 0.1, 10.0
 FURTHEST = 1e3
 #: The dropout rate and regularization factor the reducing interventions set.
 DROPOUT_RATE, REGULARIZATION_FACTOR = 0.2, 0.01
+#: Adam's default beta_1 and beta_2.
+ADAM_BETAS = (0.9, 0.999)
+
 #: The batch size of the smaller-batch intervention (Keras's default).
 SMALL_BATCH = 32
 #: Keras names of the cross-entropies, by whether they read one distribution over classes.
@@ -374,6 +377,18 @@ def _remove_clipping(finding: Finding, rec: Recording) -> Planned | str:
 intervention("raise-learning-rate", {"ND205", "ND207"}, "multiply the learning rate by 10")(
     _learning_rate(RAISE, "raise")
 )
+
+
+@intervention("default-betas", {"ND210"}, "set Adam's betas to its defaults, 0.9 and 0.999")
+def _default_betas(finding: Finding, rec: Recording) -> Planned | str:
+    betas = rec.meta.get(m.ADAM_BETAS)
+    if not betas:
+        return "the optimizer has no Adam betas"
+    return Planned(
+        "default-betas",
+        {"betas": list(ADAM_BETAS)},
+        f"beta_1={betas[0]:g} -> {ADAM_BETAS[0]:g}, beta_2={betas[1]:g} -> {ADAM_BETAS[1]:g}",
+    )
 
 
 @intervention(

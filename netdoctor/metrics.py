@@ -153,6 +153,7 @@ OPTIMIZER_CLIPPING = _define(
 )
 LEARNING_RATE = _define("learning_rate", "run", "the optimizer's (starting) learning rate")
 MOMENTUM = _define("momentum", "run", "the momentum of an SGD optimizer, where it has one above 0")
+ADAM_BETAS = _define("adam_betas", "run", "beta_1 and beta_2 of an Adam-family optimizer")
 TF_FUNCTIONS = _define("tf_functions", "run", "the program's tf.functions: calls and retraces")
 UPDATES = _define("updates", "run", "how the loop changed its variables: optimizer or by-hand update counts")
 GRADIENT_CALLS = _define("gradient_calls", "run", "GradientTape.gradient calls on the loss of trainable variables")

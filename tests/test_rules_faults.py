@@ -196,6 +196,18 @@ def test_nd206_momentum_multiplies_the_step_of_sgd():
     assert "with momentum 0.99 its steps add up to learning_rate / (1 - momentum) = 10" in finding.message
 
 
+def test_nd210_adam_betas_that_leave_its_steps_unbounded():
+    adam = {"optimizer": "Adam(learning_rate=0.001)", "optimizer_kind": "Adam", "learning_rate": 1e-3, "references": REFERENCES}
+    swapped = healthy_mlp(meta={**adam, "adam_betas": [0.999, 0.9]}, **NOT_LEARNING)
+    finding = only("ND210", swapped)
+    assert finding.severity is Severity.ERROR and "beta_1=0.999 and beta_2=0.9 (the two look swapped)" in finding.message
+    assert "beta_1=0.9" in finding.fix
+    assert diagnose(swapped).root_causes[0].code == "ND210"
+    assert only("ND210", healthy_mlp(meta={**adam, "adam_betas": [0.999, 0.9]})).severity is Severity.WARNING  # it learns
+    for betas in ([0.9, 0.999], [0.5, 0.999], [0.9, 0.99], [0.0, 0.9]):  # the defaults, GANs', a shorter memory
+        assert run("ND210", healthy_mlp(meta={**adam, "adam_betas": betas}, **NOT_LEARNING)) == []
+
+
 def test_nd209_a_hand_written_loss_that_starts_below_zero_is_minimized_the_wrong_way():
     loop = {"mode": "script", "loop": "function", "gradient_calls": 450, "loss": None, "observed": ["update_cosine"]}
     finding = only("ND209", healthy_mlp(meta=loop, loss=(-0.63, -15.6), accuracy=None))

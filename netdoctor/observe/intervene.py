@@ -219,6 +219,18 @@ class RemoveClipping(Fix):
         return changed
 
 
+class DefaultBetas(Fix):
+    def on_optimizer(self, optimizer):
+        beta_1, beta_2 = self.params["betas"]
+        if isinstance(optimizer, keras.optimizers.Optimizer) and hasattr(optimizer, "beta_2"):
+            optimizer.beta_1, optimizer.beta_2 = beta_1, beta_2
+            return True
+        if hasattr(optimizer, "_beta2"):  # tf.compat.v1.train.AdamOptimizer
+            optimizer._beta1, optimizer._beta2 = beta_1, beta_2
+            return True
+        return False
+
+
 class Descend(Fix):
     def __init__(self, params, seed):
         super().__init__(params, seed)
@@ -443,6 +455,7 @@ IMPLEMENTATIONS: dict[str, type[Fix]] = {
     "reinitialize": Reinitialize,
     "lower-learning-rate": LearningRate,
     "remove-clipping": RemoveClipping,
+    "default-betas": DefaultBetas,
     "raise-learning-rate": LearningRate,
     "standardize-inputs": StandardizeInputs,
     "shuffle": Shuffle,

@@ -263,7 +263,7 @@ def _raised(metrics: dict, flag: str) -> bool:
     Severity.ERROR,
     "NaN or Inf appeared in the loss, weights, gradients or activations.",
     tier="mechanism",
-    explained_by={"ND206", "ND601", "ND603", "ND202", "ND103", "ND503"},
+    explained_by={"ND206", "ND210", "ND601", "ND603", "ND202", "ND103", "ND503"},
     requires={m.LOSS},
     central=True,
 )

@@ -146,7 +146,7 @@ def _nonfinite_steps(rec: Recording, layer: str) -> list[int]:
     "Gradient norms are huge, grow without bound, or overflow to Inf/NaN.",
     tier="mechanism",
     gated=True,
-    explained_by={"ND103", "ND601", "ND206", "ND603", "ND506"},
+    explained_by={"ND103", "ND601", "ND206", "ND210", "ND603", "ND506"},
     requires={m.GRAD_NORM},
     central=True,
     max_norm=1e3,
@@ -480,7 +480,7 @@ def _all_frozen(rec: Recording, ctx: RuleContext) -> Finding:
     "The per-step update is far too small or too large next to the weights it changes.",
     tier="mechanism",
     gated=True,
-    explained_by={"ND101", "ND103", "ND206", "ND207", "ND601", "ND507"},
+    explained_by={"ND101", "ND103", "ND206", "ND207", "ND210", "ND601", "ND507"},
     requires={m.UPDATE_RATIO},
     min_ratio=1e-5,
     max_ratio=0.1,
@@ -746,6 +746,52 @@ def learning_rate_too_low(rec: Recording, ctx: RuleContext) -> Iterator[Finding]
 def _updates(rec: Recording) -> dict:
     updates = rec.meta.get(m.UPDATES)
     return updates if isinstance(updates, dict) else {}
+
+
+@rule(
+    "ND210",
+    "adam-betas-unstable",
+    Severity.ERROR,
+    "Adam's beta_1 is at or above the square root of its beta_2: its steps are no longer bounded.",
+    tier="cause",
+    gated=True,
+    requires={m.ADAM_BETAS},
+)
+def adam_betas_unstable(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag Adam decay rates for which its step size has no bound.
+
+    **What it checks.** The ``beta_1`` and ``beta_2`` of an Adam-family optimizer (Adam,
+    AdamW, Nadam, Lamb; TF1's ``AdamOptimizer``). It fires when ``beta_1 >= sqrt(beta_2)``,
+    where the bound of Adam's convergence analyses, ``gamma = beta_1 / sqrt(beta_2) < 1``, fails.
+
+    **Why it matters.** Adam steps each weight by ``lr * m / sqrt(v)``: ``m`` averages the
+    gradients over about ``1 / (1 - beta_1)`` steps, ``v`` their squares over ``1 / (1 -
+    beta_2)``. While ``beta_1 < sqrt(beta_2)`` the ratio stays below a constant and every step
+    is about ``lr``. With the two swapped (``beta_1=0.999, beta_2=0.9``, the defaults are 0.9
+    and 0.999) ``v`` forgets faster than ``m``: when the gradients shrink, ``m`` still carries
+    the old large ones and the steps grow without bound, so the weights and the loss blow up.
+
+    **Example.** ``Adam(learning_rate=1e-3, beta_1=0.999, beta_2=0.9)`` on an MNIST MLP: the
+    kernels grow from a standard deviation of 0.04 to 2e4 and the loss explodes after 700 steps.
+
+    **Fix.** Use the defaults, ``beta_1=0.9, beta_2=0.999`` (``beta_1`` is the momentum of the
+    gradients, ``beta_2`` of their squares, and needs the longer memory).
+    """
+    betas = rec.meta.get(m.ADAM_BETAS)
+    if not isinstance(betas, (list, tuple)) or len(betas) != 2:
+        return
+    beta_1, beta_2 = (float(beta) for beta in betas)
+    if not (0 <= beta_2 < 1) or beta_1 < math.sqrt(beta_2):
+        return
+    swapped = " (the two look swapped)" if beta_1 > beta_2 else ""
+    yield ctx.finding(
+        f"{_optimizer(rec)} has beta_1={beta_1:g} and beta_2={beta_2:g}{swapped}: beta_1 is at or above "
+        f"sqrt(beta_2) = {math.sqrt(beta_2):.3g}, so the second-moment estimate forgets faster than the "
+        "first and Adam's steps m / sqrt(v) are no longer bounded by about the learning rate.",
+        "Use Adam's defaults: beta_1=0.9 (the gradients' momentum), beta_2=0.999 (their squares'), "
+        "e.g. keras.optimizers.Adam(learning_rate=1e-3).",
+        evidence=[Evidence("beta_1 / sqrt(beta_2)", beta_1 / math.sqrt(beta_2), "< 1")],
+    )
 
 
 @rule(

@@ -221,7 +221,7 @@ def learns_badly(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     "The training loss rises, or swings ever wider, as training goes on.",
     tier="mechanism",
     gated=True,
-    explained_by={"ND206", "ND209", "ND601", "ND202"},
+    explained_by={"ND206", "ND209", "ND210", "ND601", "ND202"},
     requires={m.LOSS},
     windows=10,
     min_rise=0.5,

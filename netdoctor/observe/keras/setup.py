@@ -57,6 +57,9 @@ def describe_optimizer(optimizer: keras.optimizers.Optimizer) -> str:
     return f"{type(optimizer).__name__}(learning_rate={learning_rate(optimizer):g})"
 
 
+#: The Keras optimizers whose steps are Adam's ratio of two moment estimates.
+ADAM_FAMILY = ("Adam", "AdamW", "Nadam", "Lamb")
+
 #: The Keras optimizer arguments that clip gradients.
 CLIPPING = ("clipnorm", "clipvalue", "global_clipnorm")
 
@@ -73,6 +76,9 @@ def optimizer_facts(optimizer: keras.optimizers.Optimizer) -> dict:
         facts[m.OPTIMIZER_CLIPPING] = clipping
     if isinstance(optimizer, keras.optimizers.SGD) and isinstance(optimizer.momentum, (int, float)) and optimizer.momentum > 0:
         facts[m.MOMENTUM] = float(optimizer.momentum)
+    betas = (getattr(optimizer, "beta_1", None), getattr(optimizer, "beta_2", None))
+    if type(optimizer).__name__ in ADAM_FAMILY and all(isinstance(beta, (int, float)) for beta in betas):
+        facts[m.ADAM_BETAS] = [float(beta) for beta in betas]
     return facts
 
 

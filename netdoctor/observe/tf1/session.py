@@ -466,6 +466,9 @@ class SessionWatch(PatchingObserver):
         momentum = getattr(train.optimizer, "_momentum", None)
         if type(train.optimizer).__name__ == "MomentumOptimizer" and isinstance(momentum, (int, float)) and momentum > 0:
             facts[m.MOMENTUM] = float(momentum)
+        betas = (getattr(train.optimizer, "_beta1", None), getattr(train.optimizer, "_beta2", None))
+        if type(train.optimizer).__name__ == "AdamOptimizer" and all(isinstance(beta, (int, float)) for beta in betas):
+            facts[m.ADAM_BETAS] = [float(beta) for beta in betas]
         if head is not None:
             facts.update(
                 {
