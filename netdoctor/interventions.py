@@ -119,6 +119,7 @@ UNTESTABLE = {
     "the program's own fit() raises on them",
     "ND604": "labels that carry nothing the inputs could predict are mended where they are made",
     "ND605": "held-out data that does not match the training data is mended where it is made",
+    "ND606": "a loop that draws one batch is mended in the loop, where it draws its batches",
     "ND701": "a graph that grows is mended in the program's structure",
     "ND702": "a reduction over the batch axis is mended in the program's own code",
     "ND703": "memory that grows is mended in the program's structure",

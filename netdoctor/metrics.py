@@ -131,6 +131,10 @@ VARIABLES = _define("variables", "run", "the trained variables: name, layer, rol
 WIRING = _define("wiring", "run", "graph when the layers' connections are known, order when guessed")
 DATA = _define("data", "run", "where the training data came from")
 TRAIN_EXAMPLES = _define("train_examples", "run", "examples in the training data")
+SERVED_EXAMPLES = _define("served_examples", "run", "training examples netdoctor served to a script (its offline MNIST)")
+SAMPLED_BATCHES = _define(
+    "sampled_batches", "run", "the training batches of the sampled steps: how many, how many distinct, their size"
+)
 TEST_EXAMPLES = _define("test_examples", "run", "examples in the held-out data")
 INPUT_SHAPE = _define("input_shape", "run", "shape of one input example")
 INPUT_STATS = _define("input_stats", "run", "min, max, mean, std and non-finite count of the training inputs")

@@ -172,3 +172,17 @@ def test_a_loop_that_updates_once_an_epoch_throws_the_other_batches_away():
     run = check("loop_update_per_epoch.py")
     assert run.report["root_causes"][0] == "ND208"
     assert "forward passes in training mode" in finding(run, "ND208")["message"]
+
+
+def test_a_loop_that_trains_on_one_batch_is_named_and_its_own_evaluation_read():
+    run = check("../models/ND606/bad.py")
+    assert run.report["root_causes"][0] == "ND606"
+    assert "one batch of 32 examples, of the 4,000 training examples" in finding(run, "ND606")["message"]
+    assert 0.2 < run.report["summary"]["test_accuracy"] < 0.9  # read from the program's model(x_test)
+
+
+@pytest.mark.exhaustive
+def test_tf1_evaluation_in_a_new_session_is_read_as_the_held_out_accuracy():
+    run = check("tf1_eval_new_session.py")
+    assert run.report["summary"]["test_accuracy"] < 0.25 and run.report["summary"]["train_accuracy"] > 0.8
+    assert run.report["root_causes"][0] == "ND605"

@@ -13,6 +13,7 @@ import numpy as np
 from netdoctor.findings import Severity
 from netdoctor.interventions import for_finding
 from netdoctor.judge import diagnose
+from netdoctor.observe.core.batches import BatchRepeats, fingerprint
 from netdoctor.observe.core.pairing import Pairing
 from netdoctor.recording import LayerInfo, Recording, dumps
 
@@ -86,6 +87,55 @@ def test_pairing_measures_how_far_labels_follow_the_served_ones():
     assert consistency(scaled, (labels == 5).astype(float)) == 1.0  # a binary task derived from the digits
     assert consistency(scaled, rng.permutation(labels)) < 0.2
     assert consistency(rng.random((300, 784)), labels[:300]) is None  # other data: no verdict
+
+
+def test_pairing_scores_the_programs_predictions_on_the_served_held_out_images():
+    rng = np.random.default_rng(0)
+    train = (rng.random((600, 28, 28)) * 255).astype(np.uint8)
+    train_labels = rng.integers(0, 10, 600)
+    test = (rng.random((300, 28, 28)) * 255).astype(np.uint8)
+    test_labels = rng.integers(0, 10, 300)
+    pairing = Pairing()
+    pairing.serve(train, train_labels)
+    pairing.serve_held_out(test, test_labels)
+    pairing.check(train.reshape(600, 784) / 255, (train_labels == 5).astype(float))  # "is it a 5?"
+    x_test = test.reshape(300, 784).astype(np.float32) / 255
+    right = (test_labels == 5).astype(float)[:, None]
+    pairing.evaluate(x_test[:50], right[:50])  # too few to be the held-out set
+    assert pairing.evaluation is None
+    pairing.evaluate(x_test, right)  # one sigmoid unit, right everywhere
+    assert pairing.evaluation == {"accuracy": 1.0, "evaluated": 300}
+    pairing.evaluate(train.reshape(600, 784)[:300] / 255, right)  # training images: not held-out
+    assert pairing.evaluation["accuracy"] == 1.0
+    pairing.evaluate(x_test, np.hstack([right, 1 - right]))  # two units, the wrong way round
+    assert pairing.evaluation["accuracy"] == 0.0
+
+
+def test_nd606_one_batch_at_every_sampled_step():
+    loop = {**LOOP, "served_examples": 4000, "batch_size": 64}
+    finding = only("ND606", healthy_mlp(meta={**loop, "sampled_batches": {"sampled": 12, "distinct": 1, "batch": 64}}))
+    assert finding.severity is Severity.ERROR  # certain: the healthy curves of those 64 do not gate it
+    assert "the 12 sampled steps all trained on one batch of 64 examples, of the 4,000" in finding.message
+    moving = {"sampled": 12, "distinct": 12, "batch": 64}
+    assert run("ND606", healthy_mlp(meta={**loop, "sampled_batches": moving})) == []
+    whole = {"sampled": 12, "distinct": 1, "batch": 4000}  # full-batch descent on all of it
+    assert run("ND606", healthy_mlp(meta={**loop, "sampled_batches": whole})) == []
+    own_data = {**LOOP, "sampled_batches": {"sampled": 12, "distinct": 1, "batch": 64}}  # size unknown
+    assert run("ND606", healthy_mlp(meta=own_data)) == []
+
+
+def test_batch_fingerprints_tell_one_batch_from_many():
+    rng = np.random.default_rng(0)
+    one, many = BatchRepeats(), BatchRepeats()
+    batch = rng.random((32, 784))
+    for _ in range(6):
+        one.see(fingerprint(batch))
+        many.see(fingerprint(rng.random((32, 784))))
+    assert one.facts() == {"sampled": 6, "distinct": 1, "batch": 32}
+    assert many.facts()["distinct"] == 6
+    few = BatchRepeats()
+    few.see(fingerprint(batch))
+    assert few.facts() is None  # too few sampled steps for a verdict
 
 
 # ---- ND503: categorical cross-entropy over one unit --------------------------------------------------
@@ -240,3 +290,20 @@ def test_fixes_that_cannot_repair_these_faults_are_not_tried():
     loop = healthy_mlp(meta={**LOOP, "gradient_calls": 6, "updates": updates}, **NOT_LEARNING)
     reason = for_finding(only("ND208", loop), loop)
     assert isinstance(reason, str) and "never uses" in reason
+
+
+def _regression(held_out_trivial: float, held_out_loss: float, train_end: float = 0.3) -> Recording:
+    references = {"within": {"trivial_loss": 1.0, "linear_loss": 0.5}, "held_out": {"trivial_loss": held_out_trivial, "linear_loss": 0.5 * held_out_trivial}}
+    meta = {"loss": "mean_squared_error", "output_activation": "linear", "references": references}
+    rec = healthy_mlp(task="regression", num_classes=None, class_fractions=None, meta=meta, loss=(1.0, train_end), accuracy=None, test_accuracy=None)
+    records = [json.loads(dumps(r)) for r in rec.records if r.get("type") != "end"]
+    records += [{"type": "eval", "step": 999, "loss": held_out_loss}, {"type": "end", "steps": 1000, "duration_s": 3.0}]
+    return Recording.from_records(records)
+
+
+def test_nd605_regression_targets_scaled_for_training_only():
+    finding = only("ND605", _regression(held_out_trivial=3.06e4, held_out_loss=3.04e4))
+    assert finding.severity is Severity.ERROR
+    assert "predicting the mean costs 3.06e+04 on the held-out targets but 1 on the training targets" in finding.message
+    assert run("ND605", _regression(held_out_trivial=1.1, held_out_loss=1.2)) == []  # same scale: it may just overfit
+    assert run("ND605", _regression(held_out_trivial=3.06e4, held_out_loss=3.0e3)) == []  # it learns the held-out data

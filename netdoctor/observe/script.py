@@ -114,6 +114,9 @@ def run_script(spec: RunSpec, records: Records, phase: Any) -> int:
             paired = pairing.facts()
             if paired is not None:
                 records.write("meta", **{m.LABEL_PAIRING: paired})
+            evaluated = pairing.evaluation
+            if evaluated is not None and "eval" not in records.types and steps.steps > 0:
+                records.write("eval", step=steps.steps - 1, **evaluated)
     if stopped:
         records.write(
             "meta",

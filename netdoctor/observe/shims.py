@@ -135,10 +135,12 @@ class MnistShims(PatchingObserver):
         validation = DataSet(images(loaded.x_train[:size]), labels(loaded.y_train[:size]), order_seed)
         test = DataSet(images(loaded.x_test), labels(loaded.y_test), order_seed)
         self.pairing.serve(loaded.x_train, loaded.y_train)
+        self.pairing.serve_held_out(loaded.x_test, loaded.y_test)
         self.records.write(
             "meta",
             **{
                 m.DATA: loaded.source,
+                m.SERVED_EXAMPLES: train.num_examples,
                 m.CLASS_FRACTIONS: datasets.class_fractions(loaded.y_train[size:]),
                 m.NOTES: [
                     "tensorflow.examples.tutorials.mnist.input_data (removed in TensorFlow 2) was served "
@@ -170,7 +172,7 @@ class MnistShims(PatchingObserver):
     def keras_load_data(self, path: str = "mnist.npz") -> tuple[tuple, tuple]:
         """``keras.datasets.mnist.load_data()``: uint8 (N, 28, 28) images and uint8 labels."""
         loaded = datasets.load("mnist", self.seed)
-        facts: dict[str, Any] = {m.DATA: loaded.source}
+        facts: dict[str, Any] = {m.DATA: loaded.source, m.SERVED_EXAMPLES: len(loaded.x_train)}
         if len(loaded.x_train) < FULL_MNIST:  # nothing in the Keras cache: netdoctor's offline digits
             facts[m.NOTES] = [
                 "keras.datasets.mnist.load_data() was served by netdoctor from its offline MNIST "
@@ -180,6 +182,7 @@ class MnistShims(PatchingObserver):
         self.records.write("meta", **facts)
         self._references(loaded)
         self.pairing.serve(loaded.x_train, loaded.y_train)
+        self.pairing.serve_held_out(loaded.x_test, loaded.y_test)
         return (
             (loaded.x_train, loaded.y_train.astype(np.uint8)),
             (loaded.x_test, loaded.y_test.astype(np.uint8)),

@@ -329,7 +329,7 @@ def _one_class(rec: Recording, ctx: RuleContext) -> Finding:
     tier="cause",
     gated=True,
     requires={m.REFERENCES},
-    applies=lambda rec: readings.is_classifier(rec) and bool(rec.evals),
+    applies=lambda rec: bool(rec.evals),
     max_scale_ratio=10.0,
 )
 def train_validation_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
@@ -350,11 +350,20 @@ def train_validation_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Find
     **Example.** ``x_train / 255`` for ``fit`` but raw ``x_test`` in ``validation_data``:
     training accuracy 0.95, validation accuracy 0.10.
 
+    A regression is judged by its loss: a training loss below half of the mean predictor's on
+    the training data, and a held-out loss no better than the mean predictor's on the held-out
+    data, with a difference found: the inputs' scale as above, or the targets'. The loss of
+    predicting the mean is the targets' variance, so mean-predictor losses more than
+    ``max_scale_ratio`` squared apart say that the targets are on different scales.
+
     **Fix.** Prepare the held-out data with the same code as the training data (the same
     scaling, with the training set's statistics, the same label order).
 
     **Options.** ``max_scale_ratio`` (default 10).
     """
+    if not readings.is_classifier(rec):
+        yield from _regression_mismatch(rec, ctx)
+        return
     outcome = _classifier_outcome(rec)
     within = _within(rec)
     if outcome is None or outcome.on != "held-out" or outcome.train_value is None:
@@ -377,15 +386,7 @@ def train_validation_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Find
         Evidence("train_accuracy", outcome.train_value, ""),
         Evidence("held_out_accuracy", outcome.value, f"near {outcome.train_value:.3f}"),
     ]
-    train_stats, held_stats = rec.meta.get(m.INPUT_STATS) or {}, rec.meta.get(m.HELD_OUT_INPUT_STATS) or {}
-    for key in ("std", "mean"):
-        a, b = train_stats.get(key), held_stats.get(key)
-        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and min(abs(a), abs(b)) > 0:
-            ratio = max(abs(a), abs(b)) / min(abs(a), abs(b))
-            if ratio > ctx["max_scale_ratio"]:
-                clues.append(f"the held-out inputs' {key} is {b:.4g} against {a:.4g} for the training inputs ({ratio:.0f}x)")
-                evidence.append(Evidence(f"held_out_input_{key}", b, f"within {ctx['max_scale_ratio']:g}x of {a:.4g}"))
-                break
+    _input_scale_clue(rec, ctx, clues, evidence)
     held = readings.references(rec).get("held_out", {})
     if held.get("linear_accuracy") is not None and readings.at_chance(held["linear_accuracy"], held.get("trivial_accuracy", trivial_within)):
         clues.append(
@@ -408,4 +409,97 @@ def train_validation_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Find
         "the training set's statistics), the same label order.",
         certain=bool(clues),
         evidence=evidence,
+    )
+
+
+def _input_scale_clue(rec: Recording, ctx: RuleContext, clues: list[str], evidence: list[Evidence]) -> None:
+    """Add a clue where the held-out inputs' std or |mean| is far from the training inputs'."""
+    train_stats, held_stats = rec.meta.get(m.INPUT_STATS) or {}, rec.meta.get(m.HELD_OUT_INPUT_STATS) or {}
+    for key in ("std", "mean"):
+        a, b = train_stats.get(key), held_stats.get(key)
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and min(abs(a), abs(b)) > 0:
+            ratio = max(abs(a), abs(b)) / min(abs(a), abs(b))
+            if ratio > ctx["max_scale_ratio"]:
+                clues.append(f"the held-out inputs' {key} is {b:.4g} against {a:.4g} for the training inputs ({ratio:.0f}x)")
+                evidence.append(Evidence(f"held_out_input_{key}", b, f"within {ctx['max_scale_ratio']:g}x of {a:.4g}"))
+                return
+
+
+def _regression_mismatch(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """ND605 for a regression: it learns its training targets and not the held-out ones."""
+    outcome = readings.outcome(rec)
+    trivial_within = _within(rec).get("trivial_loss")
+    if outcome.measure != m.LOSS or outcome.on != "held-out" or outcome.kind != readings.FAILS:
+        return
+    if not isinstance(trivial_within, (int, float)) or trivial_within <= 0 or outcome.trivial is None:
+        return
+    _, train_loss = readings.loss_start_end(rec)
+    if not train_loss < 0.5 * trivial_within:
+        return
+    clues, evidence = [], [
+        Evidence("train_loss", train_loss, f"< {0.5 * trivial_within:.4g} (half the mean's)"),
+        Evidence("held_out_loss", outcome.value, f"< {outcome.trivial:.4g} (the mean's)"),
+    ]
+    spread = outcome.trivial / trivial_within
+    if max(spread, 1 / spread) > ctx["max_scale_ratio"] ** 2:
+        clues.append(
+            f"predicting the mean costs {outcome.trivial:.4g} on the held-out targets but {trivial_within:.4g} "
+            f"on the training targets ({spread:.3g}x): the targets are on different scales"
+        )
+        evidence.append(Evidence("held_out_trivial_loss", outcome.trivial, f"within {ctx['max_scale_ratio'] ** 2:g}x of {trivial_within:.4g}"))
+    _input_scale_clue(rec, ctx, clues, evidence)
+    if not clues:  # a regression that fits its training data only may just overfit
+        return
+    yield ctx.finding(
+        f"the held-out data does not match the training data: the model's loss is {train_loss:.4g} on its "
+        f"training data but {outcome.value:.4g} on the held-out data, no better than predicting the mean "
+        f"({outcome.trivial:.4g}); " + "; ".join(clues) + ".",
+        "Prepare the held-out data with the same code as the training data: scale its inputs and its "
+        "targets with the training set's statistics (and invert the target scaling on the predictions).",
+        certain=True,
+        evidence=evidence,
+    )
+
+
+@rule(
+    "ND606",
+    "same-batch-every-step",
+    Severity.ERROR,
+    "Every training step sees the same batch: the program never moves through its data.",
+    tier="defect",
+    requires={m.SAMPLED_BATCHES},
+    applies=lambda rec: rec.meta.get(m.LOOP) in (*readings.CUSTOM_LOOPS, "session"),
+)
+def same_batch_every_step(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
+    """Flag a training loop that feeds one batch over and over.
+
+    **What it checks.** A fingerprint of the training batch at every sampled step of a custom
+    loop or a TF1 session (the sums of its values and of their squares, of its first example,
+    and its size). It fires when all of them are the same while netdoctor served the program
+    more training examples than one batch holds.
+
+    **Why it matters.** ``next(iter(dataset))`` inside the loop makes a new iterator at every
+    step and takes its first batch again; a batch drawn once before the loop is the same at
+    every step. The model then fits those few examples perfectly: the training loss goes to 0
+    and the training accuracy to 1, while held-out accuracy stays where a few dozen examples
+    can take it.
+
+    **Example.** ``x, y = next(iter(train_ds))`` inside ``for step in range(steps)``: every
+    step trains on the same first 64 of 4,000 images.
+
+    **Fix.** Make the iterator once and draw from it at each step (``for x, y in train_ds:``,
+    or ``it = iter(train_ds)`` before the loop and ``next(it)`` in it); draw a new batch
+    (``mnist.train.next_batch``) inside the loop.
+    """
+    batches, served = rec.meta.get(m.SAMPLED_BATCHES) or {}, rec.meta.get(m.SERVED_EXAMPLES)
+    if batches.get("distinct") != 1 or not isinstance(served, int) or batches.get("batch", served) >= served:
+        return
+    yield ctx.finding(
+        f"every training step sees the same batch: the {batches['sampled']} sampled steps all trained on "
+        f"one batch of {batches['batch']:,} examples, of the {served:,} training examples netdoctor served. "
+        "It fits those examples and never sees the others.",
+        "Draw a new batch at every step: make the iterator once (for x, y in train_ds: ..., or "
+        "it = iter(train_ds) before the loop and next(it) inside it).",
+        certain=True,
+        evidence=[Evidence("distinct_batches", 1, f"{batches['sampled']} (one per sampled step)")],
     )

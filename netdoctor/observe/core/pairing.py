@@ -8,6 +8,10 @@ is how far they are one: ``consistency`` is 1 when every served class maps to on
 and about 0 when the labels are independent of the images (labels shuffled apart from the
 images, or taken from another batch).
 
+The served held-out images are known the same way, so when the program evaluates its model on
+them (``model(x_test)`` after training, a TF1 ``sess.run`` fed the test images), the model's
+predictions there give the held-out accuracy, whatever the program prints.
+
 Framework-free: numpy only.
 """
 
@@ -16,6 +20,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from netdoctor import metrics as m
 
 #: Pairs checked at most, and the fewest found again for a verdict.
 MAX_PAIRS = 2_000
@@ -52,6 +58,8 @@ class Pairing:
 
     def __init__(self) -> None:
         self._labels: dict[bytes, int] = {}
+        self._held_out: dict[bytes, int] = {}
+        self._evaluation: dict[str, Any] | None = None
         self._served: list[int] = []  # the served label of each pair found
         self._given: list[int] = []  # the program's label of the same pair
         self._checked = 0
@@ -61,6 +69,51 @@ class Pairing:
         classes = _classes(y)
         if classes is not None and len(x) == len(classes):
             self._labels.update(zip(_keys(x), classes.tolist()))
+
+    def serve_held_out(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Remember the served held-out inputs and their labels."""
+        classes = _classes(y)
+        if classes is not None and len(x) == len(classes):
+            self._held_out.update(zip(_keys(x), classes.tolist()))
+
+    def held_out_labels(self, x: Any) -> np.ndarray | None:
+        """The labels the program's own would be for inputs ``x``, when they are (mostly) the
+        served held-out inputs and the training pairs tell how its labels follow the served
+        ones; -1 for an input not found. None otherwise."""
+        if not self._held_out or not self._served or x is None:
+            return None
+        x = np.asarray(x)
+        if x.ndim < 2 or len(x) < MIN_FOUND or not np.issubdtype(x.dtype, np.number):
+            return None
+        served = np.array([self._held_out.get(key, -1) for key in _keys(x)])
+        if (served >= 0).mean() < MIN_FOUND_SHARE:
+            return None
+        pairs_served, pairs_given = np.asarray(self._served), np.asarray(self._given)
+        to_given = {
+            int(c): int(np.bincount(pairs_given[pairs_served == c] - pairs_given.min()).argmax() + pairs_given.min())
+            for c in np.unique(pairs_served)
+        }
+        return np.array([to_given.get(int(c), int(c)) if c >= 0 else -1 for c in served])
+
+    def evaluate(self, x: Any, predictions: Any) -> None:
+        """Score the program's predictions on its inputs ``x``, if those are the held-out ones."""
+        labels = self.held_out_labels(x)
+        predictions = np.asarray(predictions, dtype=np.float64)
+        if labels is None or predictions.ndim < 1 or len(predictions) != len(labels):
+            return
+        predictions = predictions.reshape(len(labels), -1)
+        if predictions.shape[1] > 1:
+            predicted = predictions.argmax(axis=1)
+        else:  # one unit: a probability or a logit
+            unit = bool(np.all((predictions >= 0) & (predictions <= 1)))
+            predicted = (predictions[:, 0] > (0.5 if unit else 0.0)).astype(np.int64)
+        known = labels >= 0
+        self._evaluation = {m.ACCURACY: float(np.mean(predicted[known] == labels[known])), m.EVALUATED: int(known.sum())}
+
+    @property
+    def evaluation(self) -> dict[str, Any] | None:
+        """The program's last evaluation on the served held-out inputs: ``accuracy``, ``evaluated``."""
+        return self._evaluation
 
     @property
     def wanted(self) -> bool:

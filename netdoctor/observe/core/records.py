@@ -38,8 +38,10 @@ class Records:
     def __init__(self, writer: Any) -> None:
         self.writer = writer
         self.meta_fields: set[str] = set()
+        self.types: set[str] = set()  # the record types written so far
 
     def write(self, type: str, **fields: Any) -> None:
+        self.types.add(type)
         if type == "meta":
             self.meta_fields.update(fields)
         self.writer.write(type, **fields)

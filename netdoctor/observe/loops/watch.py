@@ -27,9 +27,11 @@ from typing import Any
 import keras
 import numpy as np
 import tensorflow as tf
+from tensorflow.python.eager import record
 
 from netdoctor import data as datasets
 from netdoctor import metrics as m
+from netdoctor.observe.core.batches import BatchRepeats
 from netdoctor.observe.core.pairing import Pairing
 from netdoctor.observe.core.records import Records, SampleWriter, StepLog
 from netdoctor.observe.core.seam import Patches, PatchingObserver
@@ -48,6 +50,7 @@ BY_OPTIMIZER = "an optimizer"
 #: Stash keys of netdoctor's per-step values and prefixes of its per-sample ones.
 _LOSS, _ACCURACY, _BATCH = m.LOSS, m.ACCURACY, "batch"
 _GRADIENT, _COSINE, _CLASSES, _HISTOGRAM, _INPUT = "gradient/", "cosine/", "classes", "histogram", "input"
+_FINGERPRINT = "fingerprint"  # a sampled step's training batch, for the repeated-batch check
 _PAIR = "pair/"  # a sampled step's batch, for the pairing check
 _PAIR_INPUT, _PAIR_LABELS = f"{_PAIR}input", f"{_PAIR}labels"
 #: tf.nn cross-entropies: name -> (Keras loss name, labels argument, logits argument).
@@ -143,6 +146,7 @@ class LoopWatch(PatchingObserver):
         self.updated_variables: set[int] = set()
         self.missing_gradients: set[int] = set()  # asked about, never given a gradient (None)
         self.label_counts = np.zeros(0)  # labels of the sampled batches, by class
+        self.batches = BatchRepeats()
         self.batch_size: int | None = None
 
     # ---- installing ------------------------------------------------------------------------------
@@ -197,9 +201,11 @@ class LoopWatch(PatchingObserver):
                 watch.training_passes += 1
             with watch._inside():
                 watch._next_iteration_event()
-                watch._capture_input(model, args[0])
+                watch._capture_input(model, args[0], kwargs.get("training") is True or record.could_possibly_record())
                 output = model_call(model, *args, **kwargs)
                 watch._outputs[id(output)] = model
+                if kwargs.get("training") is not True and tf.executing_eagerly():
+                    watch._evaluated(args[0], output)
                 return output
 
         def watched_loss_call(loss, y_true, y_pred, sample_weight=None):
@@ -257,6 +263,8 @@ class LoopWatch(PatchingObserver):
             facts[m.LOOP] = "function" if any(info.training for info in self._functions) else "eager"
         if self.batch_size is not None:
             facts[m.BATCH_SIZE] = self.batch_size
+        if self.batches.facts() is not None:
+            facts[m.SAMPLED_BATCHES] = self.batches.facts()
         if self.label_counts.sum() > 0 and m.CLASS_FRACTIONS not in self.records.meta_fields:
             facts[m.CLASS_FRACTIONS] = (self.label_counts / self.label_counts.sum()).tolist()
         missing = {self._names.get(key) for key in self.missing_gradients - self.gradient_variables}
@@ -391,6 +399,7 @@ class LoopWatch(PatchingObserver):
         if self.pairing is not None and self.pairing.wanted:
             pair = self.stash.sampled(_PAIR)
             self.pairing.check(pair.get(_PAIR_INPUT), pair.get(_PAIR_LABELS))
+        self.batches.see(self.stash.sampled(_FINGERPRINT).get(_FINGERPRINT))
         histogram = self.stash.sampled(_HISTOGRAM).get(_HISTOGRAM)
         if histogram is not None and np.all(np.isfinite(histogram)):
             if self.label_counts.size != np.size(histogram):
@@ -580,11 +589,13 @@ class LoopWatch(PatchingObserver):
         self.stash.put_sampled(labels)
 
     # ---- Keras models: the probe batch for activations ---------------------------------------------------
-    def _capture_input(self, model: keras.Model, x: Any) -> None:
+    def _capture_input(self, model: keras.Model, x: Any, training: bool) -> None:
         """Keep the first inputs each Keras model is called on, as its probe batch, and a
-        sampled step's inputs for the pairing check."""
+        sampled step's inputs for the pairing check and, when it trains, their fingerprint."""
         if isinstance(x, (dict, list, tuple)) or not hasattr(x, "shape"):
             return
+        if training:
+            self.stash.put_sampled(lambda: {_FINGERPRINT: _fingerprint(x)})
         if self.pairing is not None and self.pairing.wanted:
             self.stash.put_sampled(lambda: {_PAIR_INPUT: tf.cast(x, tf.float32)})
         if sum(len(batch) for batch in self._probe_x.get(id(model), [])) >= PROBE_SIZE:
@@ -593,6 +604,11 @@ class LoopWatch(PatchingObserver):
             self._keep_probe(id(model), np.asarray(x))
         else:
             self.stash.put_sampled(lambda: {f"{_INPUT}/{id(model)}": tf.cast(x, tf.float32)})
+
+    def _evaluated(self, x: Any, output: Any) -> None:
+        """An inference call of a model: held-out accuracy, where ``x`` is the served test set."""
+        if self.pairing is not None and hasattr(x, "shape") and hasattr(output, "shape"):
+            self.pairing.evaluate(np.asarray(x), np.asarray(output))
 
     def _keep_probe(self, model: int, x: np.ndarray) -> None:
         if x.ndim >= 1 and np.issubdtype(x.dtype, np.number) and np.all(np.isfinite(x)):
@@ -762,6 +778,13 @@ def _labels(task: str, y_true: tf.Tensor) -> tf.Tensor:
 
 def _distinct(task: str, y_true: tf.Tensor) -> tf.Tensor:
     return tf.size(tf.unique(_labels(task, y_true)).y)
+
+
+def _fingerprint(x: Any) -> tf.Tensor:
+    """The four numbers of :func:`netdoctor.observe.core.batches.fingerprint`, in TensorFlow."""
+    x = tf.cast(x, tf.float32)
+    first = tf.reduce_sum(x[:1])
+    return tf.stack([tf.reduce_sum(x), tf.reduce_sum(tf.square(x)), first, tf.cast(tf.shape(x)[0], tf.float32)])
 
 
 def _first_scalar(result: Any) -> tf.Tensor | None:

@@ -23,6 +23,7 @@ import tensorflow as tf
 
 from netdoctor import data as datasets
 from netdoctor import metrics as m
+from netdoctor.observe.core.batches import BatchRepeats, fingerprint
 from netdoctor.observe.core.pairing import Pairing
 from netdoctor.observe.core.records import Records, SampleWriter, StepLog
 from netdoctor.observe.core.seam import Patches, PatchingObserver
@@ -200,6 +201,7 @@ class SessionWatch(PatchingObserver):
         self._tagged: dict[str, tuple[str, tf.Tensor, tf.Tensor]] = {}
         self._inputs: list[np.ndarray] = []
         self._label_counts: Counter = Counter()
+        self.batches = BatchRepeats()
         self._run: Callable[..., Any] | None = None  # the original Session.run
 
     def patch(self, patches: Patches) -> None:
@@ -232,7 +234,9 @@ class SessionWatch(PatchingObserver):
             train = watch._training_op(fetches, session.graph) if watch._train_ops else None
             if train is None:
                 watch._other_run(session.graph)
-                return run(session, fetches, feed_dict, options, run_metadata)
+                result = run(session, fetches, feed_dict, options, run_metadata)
+                watch._evaluated(session, feed_dict)
+                return result
             return watch._training_step(session, train, fetches, feed_dict, options, run_metadata)
 
         patches.setattr(Optimizer, "compute_gradients", watched_compute_gradients)
@@ -252,6 +256,8 @@ class SessionWatch(PatchingObserver):
             inputs = np.concatenate(self._inputs)
             facts[m.INPUT_STATS] = datasets.describe(inputs)
             facts[m.INPUT_SHAPE] = list(inputs.shape[1:])
+        if self.batches.facts() is not None:
+            facts[m.SAMPLED_BATCHES] = self.batches.facts()
         if self._label_counts and m.CLASS_FRACTIONS not in self.records.meta_fields:
             total = sum(self._label_counts.values())
             classes = max(self._label_counts) + 1
@@ -371,8 +377,10 @@ class SessionWatch(PatchingObserver):
                 return
 
     def _note_feeds(self, probe: Probe, feed_dict: Any) -> None:
-        """Keep some of the fed inputs, and count the fed labels (sampled steps only)."""
+        """Keep some of the fed inputs and the fingerprint of the first, and count the fed
+        labels (sampled steps only)."""
         labels = probe.head.labels if probe.head is not None else None
+        fingerprinted = False
         for key, value in (feed_dict or {}).items():
             tensor = _as_tensor(key)
             if tensor is None or np.ndim(value) < 1:
@@ -382,9 +390,30 @@ class SessionWatch(PatchingObserver):
                 classes = array.argmax(axis=-1) if array.ndim == 2 and array.shape[1] > 1 else array.reshape(-1)
                 if np.issubdtype(classes.dtype, np.number) and np.all(classes == np.round(classes)):
                     self._label_counts.update(classes.astype(int).tolist())
-            elif np.issubdtype(np.asarray(value).dtype, np.floating) and sum(len(a) for a in self._inputs) < INPUT_EXAMPLES:
-                # a copy: a view would keep the program's whole epoch array alive
-                self._inputs.append(np.array(value, dtype=np.float32).reshape(len(value), -1))
+            elif np.issubdtype(np.asarray(value).dtype, np.floating) and np.ndim(value) >= 2:
+                if not fingerprinted:
+                    self.batches.see(fingerprint(value))
+                    fingerprinted = True
+                if sum(len(a) for a in self._inputs) < INPUT_EXAMPLES:
+                    # a copy: a view would keep the program's whole epoch array alive
+                    self._inputs.append(np.array(value, dtype=np.float32).reshape(len(value), -1))
+
+    def _evaluated(self, session: Any, feed_dict: Any) -> None:
+        """A run that does not train, fed the served held-out inputs: the model's predictions
+        there give the held-out accuracy."""
+        if self.pairing is None or not feed_dict:
+            return
+        heads = [p.head for p in self._probes.values() if p.head is not None and p.head.prediction.graph is session.graph]
+        if not heads:
+            return
+        labels = unwrapped(heads[0].labels) if heads[0].labels is not None else None
+        for key, value in feed_dict.items():
+            tensor = _as_tensor(key)
+            if tensor is None or np.ndim(value) < 2 or tensor is labels:
+                continue
+            if self.pairing.held_out_labels(value) is not None:
+                self.pairing.evaluate(value, self._run(session, heads[0].prediction, feed_dict))
+                return
 
     def _watch_growth(self, state: GraphState, step: int) -> None:
         """Report the ops added to the graph since the last run; the first training step sets
