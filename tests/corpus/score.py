@@ -33,7 +33,7 @@ from netdoctor.target import inspect_target
 from netdoctor.verification import verify_report
 
 CORPUS = Path(__file__).resolve().parent
-MANIFESTS = ("manifest.toml", "round2.toml", "round3.toml", "round4.toml")
+MANIFESTS = ("manifest.toml", "round2.toml", "round3.toml", "round4.toml", "round5.toml")
 
 
 @dataclass
