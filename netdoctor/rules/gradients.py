@@ -756,6 +756,7 @@ def _updates(rec: Recording) -> dict:
     tier="cause",
     gated=True,
     requires={m.ADAM_BETAS},
+    applies=lambda rec: m.ADAM_BETAS in rec.meta,  # the observers record them for every Adam
 )
 def adam_betas_unstable(rec: Recording, ctx: RuleContext) -> Iterator[Finding]:
     """Flag Adam decay rates for which its step size has no bound.
