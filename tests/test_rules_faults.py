@@ -101,13 +101,14 @@ def test_pairing_scores_the_programs_predictions_on_the_served_held_out_images()
     pairing.check(train.reshape(600, 784) / 255, (train_labels == 5).astype(float))  # "is it a 5?"
     x_test = test.reshape(300, 784).astype(np.float32) / 255
     right = (test_labels == 5).astype(float)[:, None]
-    pairing.evaluate(x_test[:50], right[:50])  # too few to be the held-out set
+    assert pairing.held_out_labels(x_test[:50]) is None  # too few to be the held-out set
+    assert pairing.held_out_labels(train.reshape(600, 784)[:300] / 255) is None  # training images
     assert pairing.evaluation is None
-    pairing.evaluate(x_test, right)  # one sigmoid unit, right everywhere
+    labels = pairing.held_out_labels(x_test)
+    assert np.array_equal(labels, (test_labels == 5).astype(int))  # the program's labels, not the digits
+    pairing.score(labels, right)  # one sigmoid unit, right everywhere
     assert pairing.evaluation == {"accuracy": 1.0, "evaluated": 300}
-    pairing.evaluate(train.reshape(600, 784)[:300] / 255, right)  # training images: not held-out
-    assert pairing.evaluation["accuracy"] == 1.0
-    pairing.evaluate(x_test, np.hstack([right, 1 - right]))  # two units, the wrong way round
+    pairing.score(labels, np.hstack([right, 1 - right]))  # two units, the wrong way round
     assert pairing.evaluation["accuracy"] == 0.0
 
 

@@ -42,6 +42,14 @@ def _keys(x: np.ndarray, chunk: int = 8192) -> list[bytes]:
     return keys
 
 
+def _labelled(x: np.ndarray, y: np.ndarray) -> dict[bytes, int]:
+    """Each input's key and its label, where the labels are classes (integers or one-hot)."""
+    classes = _classes(y)
+    if classes is None or len(x) != len(classes):
+        return {}
+    return dict(zip(_keys(x), classes.tolist()))
+
+
 def _classes(y: Any) -> np.ndarray | None:
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] > 1:  # one-hot, or not labels at all (an autoencoder's targets)
@@ -66,15 +74,11 @@ class Pairing:
 
     def serve(self, x: np.ndarray, y: np.ndarray) -> None:
         """Remember what was served: inputs and their labels (integers or one-hot)."""
-        classes = _classes(y)
-        if classes is not None and len(x) == len(classes):
-            self._labels.update(zip(_keys(x), classes.tolist()))
+        self._labels.update(_labelled(x, y))
 
     def serve_held_out(self, x: np.ndarray, y: np.ndarray) -> None:
         """Remember the served held-out inputs and their labels."""
-        classes = _classes(y)
-        if classes is not None and len(x) == len(classes):
-            self._held_out.update(zip(_keys(x), classes.tolist()))
+        self._held_out.update(_labelled(x, y))
 
     def held_out_labels(self, x: Any) -> np.ndarray | None:
         """The labels the program's own would be for inputs ``x``, when they are (mostly) the
@@ -95,11 +99,11 @@ class Pairing:
         }
         return np.array([to_given.get(int(c), int(c)) if c >= 0 else -1 for c in served])
 
-    def evaluate(self, x: Any, predictions: Any) -> None:
-        """Score the program's predictions on its inputs ``x``, if those are the held-out ones."""
-        labels = self.held_out_labels(x)
+    def score(self, labels: np.ndarray, predictions: Any) -> None:
+        """Score the program's predictions on held-out inputs whose labels are ``labels`` (from
+        :meth:`held_out_labels`); the last one scored is the run's evaluation."""
         predictions = np.asarray(predictions, dtype=np.float64)
-        if labels is None or predictions.ndim < 1 or len(predictions) != len(labels):
+        if predictions.ndim < 1 or len(predictions) != len(labels):
             return
         predictions = predictions.reshape(len(labels), -1)
         if predictions.shape[1] > 1:

@@ -201,10 +201,11 @@ class LoopWatch(PatchingObserver):
                 watch.training_passes += 1
             with watch._inside():
                 watch._next_iteration_event()
-                watch._capture_input(model, args[0], kwargs.get("training") is True or record.could_possibly_record())
+                training = kwargs.get("training") is True or record.could_possibly_record()
+                watch._capture_input(model, args[0], training)
                 output = model_call(model, *args, **kwargs)
                 watch._outputs[id(output)] = model
-                if kwargs.get("training") is not True and tf.executing_eagerly():
+                if not training and tf.executing_eagerly():
                     watch._evaluated(args[0], output)
                 return output
 
@@ -263,8 +264,9 @@ class LoopWatch(PatchingObserver):
             facts[m.LOOP] = "function" if any(info.training for info in self._functions) else "eager"
         if self.batch_size is not None:
             facts[m.BATCH_SIZE] = self.batch_size
-        if self.batches.facts() is not None:
-            facts[m.SAMPLED_BATCHES] = self.batches.facts()
+        batches = self.batches.facts()
+        if batches is not None:
+            facts[m.SAMPLED_BATCHES] = batches
         if self.label_counts.sum() > 0 and m.CLASS_FRACTIONS not in self.records.meta_fields:
             facts[m.CLASS_FRACTIONS] = (self.label_counts / self.label_counts.sum()).tolist()
         missing = {self._names.get(key) for key in self.missing_gradients - self.gradient_variables}
@@ -607,8 +609,11 @@ class LoopWatch(PatchingObserver):
 
     def _evaluated(self, x: Any, output: Any) -> None:
         """An inference call of a model: held-out accuracy, where ``x`` is the served test set."""
-        if self.pairing is not None and hasattr(x, "shape") and hasattr(output, "shape"):
-            self.pairing.evaluate(np.asarray(x), np.asarray(output))
+        if self.pairing is None or not hasattr(x, "shape") or not hasattr(output, "shape"):
+            return
+        labels = self.pairing.held_out_labels(np.asarray(x))
+        if labels is not None:
+            self.pairing.score(labels, np.asarray(output))
 
     def _keep_probe(self, model: int, x: np.ndarray) -> None:
         if x.ndim >= 1 and np.issubdtype(x.dtype, np.number) and np.all(np.isfinite(x)):

@@ -256,8 +256,9 @@ class SessionWatch(PatchingObserver):
             inputs = np.concatenate(self._inputs)
             facts[m.INPUT_STATS] = datasets.describe(inputs)
             facts[m.INPUT_SHAPE] = list(inputs.shape[1:])
-        if self.batches.facts() is not None:
-            facts[m.SAMPLED_BATCHES] = self.batches.facts()
+        batches = self.batches.facts()
+        if batches is not None:
+            facts[m.SAMPLED_BATCHES] = batches
         if self._label_counts and m.CLASS_FRACTIONS not in self.records.meta_fields:
             total = sum(self._label_counts.values())
             classes = max(self._label_counts) + 1
@@ -390,7 +391,7 @@ class SessionWatch(PatchingObserver):
                 classes = array.argmax(axis=-1) if array.ndim == 2 and array.shape[1] > 1 else array.reshape(-1)
                 if np.issubdtype(classes.dtype, np.number) and np.all(classes == np.round(classes)):
                     self._label_counts.update(classes.astype(int).tolist())
-            elif np.issubdtype(np.asarray(value).dtype, np.floating) and np.ndim(value) >= 2:
+            elif np.issubdtype(np.asarray(value).dtype, np.floating):
                 if not fingerprinted:
                     self.batches.see(fingerprint(value))
                     fingerprinted = True
@@ -411,8 +412,9 @@ class SessionWatch(PatchingObserver):
             tensor = _as_tensor(key)
             if tensor is None or np.ndim(value) < 2 or tensor is labels:
                 continue
-            if self.pairing.held_out_labels(value) is not None:
-                self.pairing.evaluate(value, self._run(session, heads[0].prediction, feed_dict))
+            held_out = self.pairing.held_out_labels(value)
+            if held_out is not None:
+                self.pairing.score(held_out, self._run(session, heads[0].prediction, feed_dict))
                 return
 
     def _watch_growth(self, state: GraphState, step: int) -> None:
